@@ -1,0 +1,253 @@
+package extractors
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/jdkato/prose/v2"
+)
+
+// Token is one word or punctuation mark of a document, as prose's tokenizer cut it,
+// with its place in the document's text.
+type Token struct {
+	Text     string // the token as prose saw it (curly quotes straightened)
+	Tag      string // Penn Treebank part-of-speech tag
+	Label    string // prose's IOB entity label ("O", "B-GPE", "I-GPE", ...)
+	Start    int    // byte offset of the token's first byte in the document text
+	End      int    // byte offset one past the token's last byte
+	Sentence int    // index of the sentence holding the token
+}
+
+// Sentence is a span of the document text that prose's segmenter called a sentence.
+type Sentence struct {
+	Start int // byte offset of the first byte
+	End   int // byte offset one past the last byte
+}
+
+// RawEntity is an entity mention exactly as prose's model chunked it, placed in the text.
+type RawEntity struct {
+	Text     string // the tokens of the mention joined by spaces, as prose gives it
+	Label    string // prose's label: PERSON, GPE, ORG, ...
+	Start    int
+	End      int
+	Sentence int
+	FirstTok int // index of the first token of the mention
+	LastTok  int // index one past the last token
+}
+
+// Annotation is everything the expensive annotation layer says about one document:
+// tokens, sentences, tags and raw entities. It is what the cache keeps.
+type Annotation struct {
+	Tokens    []Token
+	Sentences []Sentence
+	Entities  []RawEntity
+}
+
+// SentenceText returns the text of sentence i.
+func (a *Annotation) SentenceText(text string, i int) string {
+	s := a.Sentences[i]
+	return text[s.Start:s.End]
+}
+
+// Annotator turns text into an Annotation. Implementations must be safe for
+// concurrent use by several workers.
+type Annotator interface {
+	Annotate(text string) (*Annotation, error)
+	Name() string
+}
+
+// ProseAnnotator annotates with prose, loading its model once and sharing it.
+// prose's tagger and entity classifier only read their weights after loading, so one
+// model serves every worker (TestProseAnnotatorConcurrent runs it under -race).
+type ProseAnnotator struct {
+	model *prose.Model
+}
+
+var (
+	sharedModelOnce sync.Once
+	sharedModel     *prose.Model
+)
+
+// NewProseAnnotator returns an annotator backed by the process-wide prose model,
+// loading it on first use.
+func NewProseAnnotator() *ProseAnnotator {
+	sharedModelOnce.Do(func() {
+		// ModelFromData with no data sources is prose's default English model.
+		sharedModel = prose.ModelFromData("en-v2.0.0")
+	})
+	return &ProseAnnotator{model: sharedModel}
+}
+
+// Name identifies the engine in runs and cache keys.
+func (p *ProseAnnotator) Name() string { return "prose-v2.0.0" }
+
+// Annotate runs prose's tokenizer, segmenter, tagger and entity model over text and
+// places every token, sentence and entity at its byte offsets in text.
+func (p *ProseAnnotator) Annotate(text string) (ann *Annotation, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ann, err = nil, fmt.Errorf("prose failed: %v", r)
+		}
+	}()
+	doc, err := prose.NewDocument(text, prose.UsingModel(p.model))
+	if err != nil {
+		return nil, err
+	}
+	toks := doc.Tokens()
+	sents := doc.Sentences()
+	sentTexts := make([]string, len(sents))
+	for i, s := range sents {
+		sentTexts[i] = s.Text
+	}
+	words := make([]ProseToken, len(toks))
+	for i, t := range toks {
+		words[i] = ProseToken{Text: t.Text, Tag: t.Tag, Label: t.Label}
+	}
+	ents := doc.Entities()
+	entTexts := make([]ProseEntity, len(ents))
+	for i, e := range ents {
+		entTexts[i] = ProseEntity{Text: e.Text, Label: e.Label}
+	}
+	return Place(text, words, sentTexts, entTexts), nil
+}
+
+// ProseToken is a token as an engine produced it, before it is placed in the text.
+type ProseToken struct{ Text, Tag, Label string }
+
+// ProseEntity is an entity as an engine produced it, before it is placed in the text.
+type ProseEntity struct{ Text, Label string }
+
+// straighten maps the characters prose's tokenizer rewrites to the ones it writes.
+var straighten = map[string]string{
+	"\u201c": `"`, "\u201d": `"`, "\u2018": "'", "\u2019": "'", "&rsquo;": "'",
+}
+
+// sanitized returns text with prose's replacements applied, and for every byte of the
+// result the offset of the byte of text it came from (plus one entry for the end).
+func sanitized(text string) (string, []int) {
+	var b strings.Builder
+	b.Grow(len(text))
+	offs := make([]int, 0, len(text)+1)
+	for i := 0; i < len(text); {
+		replaced := false
+		if c := text[i]; c == 0xE2 || c == '&' {
+			for from, to := range straighten {
+				if strings.HasPrefix(text[i:], from) {
+					b.WriteString(to)
+					offs = append(offs, i)
+					i += len(from)
+					replaced = true
+					break
+				}
+			}
+		}
+		if !replaced {
+			b.WriteByte(text[i])
+			offs = append(offs, i)
+			i++
+		}
+	}
+	offs = append(offs, len(text))
+	return b.String(), offs
+}
+
+// Place turns an engine's bare tokens, sentence texts and entities into an Annotation
+// anchored at byte offsets of text. Tokens are found in order in the text as prose's
+// tokenizer saw it; a token that cannot be found (it never happens with prose's
+// tokenizer, but an engine is free to normalise) is kept with the previous token's end.
+func Place(text string, words []ProseToken, sentTexts []string, ents []ProseEntity) *Annotation {
+	clean, offs := sanitized(text)
+	ann := &Annotation{Tokens: make([]Token, len(words))}
+
+	// Sentences: punkt returns trimmed slices of the original text, in order.
+	cur := 0
+	for _, st := range sentTexts {
+		if st == "" {
+			continue
+		}
+		at := strings.Index(text[cur:], st)
+		if at < 0 {
+			continue
+		}
+		ann.Sentences = appendLines(ann.Sentences, text, cur+at, cur+at+len(st))
+		cur += at + len(st)
+	}
+
+	cur = 0
+	si := 0
+	for i, w := range words {
+		tok := Token{Text: w.Text, Tag: w.Tag, Label: w.Label}
+		at := strings.Index(clean[cur:], w.Text)
+		if at >= 0 && w.Text != "" {
+			s, e := cur+at, cur+at+len(w.Text)
+			tok.Start, tok.End = offs[s], offs[e]
+			cur = e
+		} else {
+			tok.Start, tok.End = offs[cur], offs[cur]
+		}
+		for si < len(ann.Sentences)-1 && tok.Start >= ann.Sentences[si].End {
+			si++
+		}
+		tok.Sentence = si
+		ann.Tokens[i] = tok
+	}
+	if len(ann.Sentences) == 0 && len(ann.Tokens) > 0 {
+		// No sentence found: the whole text is one sentence.
+		ann.Sentences = []Sentence{{Start: ann.Tokens[0].Start, End: ann.Tokens[len(ann.Tokens)-1].End}}
+	}
+
+	// Entities: prose joins the texts of the mention's tokens with spaces.
+	ti := 0
+	for _, e := range ents {
+		parts := strings.Split(e.Text, " ")
+		for j := ti; j+len(parts) <= len(ann.Tokens); j++ {
+			ok := true
+			for k, p := range parts {
+				if ann.Tokens[j+k].Text != p {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				first, last := ann.Tokens[j], ann.Tokens[j+len(parts)-1]
+				ann.Entities = append(ann.Entities, RawEntity{
+					Text: e.Text, Label: e.Label, Start: first.Start, End: last.End,
+					Sentence: first.Sentence, FirstTok: j, LastTok: j + len(parts),
+				})
+				ti = j + len(parts)
+				break
+			}
+		}
+	}
+	return ann
+}
+
+// appendLines appends the span [start, end) of text as sentences, cut at line breaks:
+// punkt runs a heading into the paragraph below it, but in speeches and articles a
+// line break always ends a sentence.
+func appendLines(sents []Sentence, text string, start, end int) []Sentence {
+	for start < end {
+		nl := strings.IndexByte(text[start:end], '\n')
+		stop := end
+		if nl >= 0 {
+			stop = start + nl
+		}
+		s, e := start, stop
+		for s < e && isSpace(text[s]) {
+			s++
+		}
+		for e > s && isSpace(text[e-1]) {
+			e--
+		}
+		if e > s {
+			sents = append(sents, Sentence{Start: s, End: e})
+		}
+		start = stop + 1
+	}
+	return sents
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'
+}
