@@ -95,4 +95,8 @@ type Document struct {
 	ProfileSimilarity float64  `parquet:"profile_similarity"`
 	IsReference       bool     `parquet:"is_reference"`
 	Countries         []string `parquet:"countries,list"`
+	Title             string   `parquet:"title"`
+	// AnalysisSHA256 identifies what produced the row (framework, reference and
+	// framealign version): a rerun re-analyses a document when it or its content changed.
+	AnalysisSHA256 string `parquet:"analysis_sha256"`
 }

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/framealign/framealign/extractors"
+)
+
+const defaultEngine = "prose"
+
+// engines are the annotation engines --engine can select.
+var engines = map[string]func() (extractors.Annotator, error){
+	"prose": func() (extractors.Annotator, error) { return extractors.NewProseAnnotator(), nil },
+}
+
+func engineNames() []string {
+	names := make([]string, 0, len(engines))
+	for n := range engines {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func newEngine(name string) (extractors.Annotator, error) {
+	mk, ok := engines[name]
+	if !ok {
+		return nil, fmt.Errorf("--engine %q: choose %v", name, engineNames())
+	}
+	return mk()
+}

@@ -1,0 +1,114 @@
+package pipeline
+
+import (
+	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/output"
+)
+
+// Analysis is everything framealign writes about one analysed document.
+type Analysis struct {
+	NTokens           int
+	NSentences        int
+	Alignment         float64
+	Similarity        float64
+	ProfileSimilarity float64
+	Countries         []string
+	Scores            []output.Score
+	Matches           []output.Match
+	Phrases           []output.Phrase
+	Entities          []output.Entity
+}
+
+// Analyzer turns an annotated document into its rows: cue matches and scores from
+// the framework, entities, mechanism phrases and the comparison with the reference.
+// It holds only read-only state after construction and is shared by the workers.
+type Analyzer struct {
+	fw         *framework.Framework
+	matcher    *extractors.Matcher
+	resolver   *extractors.EntityResolver
+	similarity *extractors.Similarity
+	phrases    *extractors.PhraseExtractor
+	refProfile []float64
+}
+
+// NewAnalyzer prepares the extractors for fw and the reference text. The reference's
+// own dimension profile is computed here, with the same annotator the corpus uses.
+func NewAnalyzer(fw *framework.Framework, referenceText string, annotator extractors.Annotator) (*Analyzer, error) {
+	m, err := extractors.NewMatcher(fw)
+	if err != nil {
+		return nil, err
+	}
+	r, err := extractors.NewEntityResolver()
+	if err != nil {
+		return nil, err
+	}
+	s, err := extractors.NewSimilarity(referenceText)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analyzer{fw: fw, matcher: m, resolver: r, similarity: s, phrases: extractors.NewPhraseExtractor(fw.InstitutionalHeads)}
+	refAnn, err := annotator.Annotate(referenceText)
+	if err != nil {
+		return nil, err
+	}
+	a.refProfile = extractors.Profile(extractors.Score(fw, m.Match(referenceText, refAnn), len(refAnn.Tokens)))
+	return a, nil
+}
+
+// Analyze computes the rows of one document.
+func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation) *Analysis {
+	out := &Analysis{NTokens: len(ann.Tokens), NSentences: len(ann.Sentences)}
+
+	ents := a.resolver.Resolve(text, ann)
+	actors := extractors.SentenceActors(ents)
+	out.Countries = extractors.Countries(ents)
+	if out.Countries == nil {
+		out.Countries = []string{}
+	}
+	for _, e := range ents {
+		row := output.Entity{DocID: docID, SentenceIndex: int64(e.Sentence), CharStart: int64(e.Start),
+			CharEnd: int64(e.End), Text: text[e.Start:e.End], Label: e.Label, Canonical: e.Canonical}
+		if e.ISO3 != "" {
+			iso := e.ISO3
+			row.ISO3 = &iso
+		}
+		out.Entities = append(out.Entities, row)
+	}
+
+	matches := a.matcher.Match(text, ann)
+	for _, m := range matches {
+		out.Matches = append(out.Matches, output.Match{
+			DocID: docID, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence),
+			CharStart: int64(m.Start), CharEnd: int64(m.End), Text: text[m.Start:m.End],
+			Sentence: ann.SentenceText(text, m.Sentence), Negated: m.Negated,
+			Actors: orEmpty(actors[m.Sentence]),
+		})
+	}
+	scores := extractors.Score(a.fw, matches, len(ann.Tokens))
+	for _, s := range scores {
+		out.Scores = append(out.Scores, output.Score{DocID: docID, Dimension: s.Dimension, Group: s.Group,
+			Hits: int64(s.Hits), NegatedHits: int64(s.NegatedHits), Sentences: int64(s.Sentences), Per1kTokens: s.Per1kTokens})
+	}
+	out.Alignment = extractors.Alignment(a.fw, scores)
+	out.ProfileSimilarity = extractors.ProfileCosine(extractors.Profile(scores), a.refProfile)
+	out.Similarity = a.similarity.ToReference(a.similarity.Vector(text))
+
+	for _, p := range a.phrases.Extract(text, ann) {
+		row := output.Phrase{DocID: docID, SentenceIndex: int64(p.Sentence), CharStart: int64(p.Start),
+			CharEnd: int64(p.End), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
+			Actors: orEmpty(actors[p.Sentence])}
+		if d := extractors.PhraseDimension(p, matches); d != "" {
+			row.Dimension = &d
+		}
+		out.Phrases = append(out.Phrases, row)
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
