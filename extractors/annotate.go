@@ -60,23 +60,26 @@ type Annotator interface {
 // ProseAnnotator annotates with prose, loading its model once and sharing it.
 // prose's tagger and entity classifier only read their weights after loading, so one
 // model serves every worker (TestProseAnnotatorConcurrent runs it under -race).
-type ProseAnnotator struct {
-	model *prose.Model
-}
+type ProseAnnotator struct{}
 
 var (
 	sharedModelOnce sync.Once
 	sharedModel     *prose.Model
 )
 
-// NewProseAnnotator returns an annotator backed by the process-wide prose model,
-// loading it on first use.
+// NewProseAnnotator returns an annotator backed by the process-wide prose model. The
+// model is loaded on the first Annotate, so a rerun whose documents all come from the
+// cache never pays for it.
 func NewProseAnnotator() *ProseAnnotator {
+	return &ProseAnnotator{}
+}
+
+func proseModel() *prose.Model {
 	sharedModelOnce.Do(func() {
 		// ModelFromData with no data sources is prose's default English model.
 		sharedModel = prose.ModelFromData("en-v2.0.0")
 	})
-	return &ProseAnnotator{model: sharedModel}
+	return sharedModel
 }
 
 // Name identifies the engine in runs and cache keys.
@@ -90,7 +93,7 @@ func (p *ProseAnnotator) Annotate(text string) (ann *Annotation, err error) {
 			ann, err = nil, fmt.Errorf("prose failed: %v", r)
 		}
 	}()
-	doc, err := prose.NewDocument(text, prose.UsingModel(p.model))
+	doc, err := prose.NewDocument(text, prose.UsingModel(proseModel()))
 	if err != nil {
 		return nil, err
 	}

@@ -206,3 +206,22 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// TableRunID returns the run that wrote the table at path, from its footer.
+func TableRunID(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	id, _ := pf.Lookup(RunIDKey)
+	return id, nil
+}

@@ -33,8 +33,8 @@ type Analyzer struct {
 }
 
 // NewAnalyzer prepares the extractors for fw and the reference text. The reference's
-// own dimension profile is computed here, with the same annotator the corpus uses.
-func NewAnalyzer(fw *framework.Framework, referenceText string, annotator extractors.Annotator) (*Analyzer, error) {
+// own dimension profile is computed here, annotated by annotate as the corpus is.
+func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(string) (*extractors.Annotation, error)) (*Analyzer, error) {
 	m, err := extractors.NewMatcher(fw)
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func NewAnalyzer(fw *framework.Framework, referenceText string, annotator extrac
 		return nil, err
 	}
 	a := &Analyzer{fw: fw, matcher: m, resolver: r, similarity: s, phrases: extractors.NewPhraseExtractor(fw.InstitutionalHeads)}
-	refAnn, err := annotator.Annotate(referenceText)
+	refAnn, err := annotate(referenceText)
 	if err != nil {
 		return nil, err
 	}

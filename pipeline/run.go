@@ -121,7 +121,17 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	defer cache.Close()
 
-	analyzer, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, cfg.Annotator)
+	analyzer, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*extractors.Annotation, error) {
+		sha := sha256Hex(text)
+		if ann, err := cache.Get(sha, text); err == nil && ann != nil {
+			return ann, nil
+		}
+		ann, err := cfg.Annotator.Annotate(text)
+		if err == nil {
+			_ = cache.Put(sha, text, ann)
+		}
+		return ann, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", err)
 	}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/framealign/framealign/output"
+)
+
+// These tests run the real framealign binary as a separate process, the way cron or a
+// user runs it, and kill it.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "framealign-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "framealign")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func framealign(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
+	return cmd
+}
+
+var tableNames = []string{output.DocumentsTable, output.ScoresTable, output.MatchesTable, output.PhrasesTable,
+	output.EntitiesTable, output.ErrorsTable, output.RunsTable}
+
+// snapshot reads the analysis tables of out, after checking they all come from one run.
+func snapshot(t *testing.T, out string) (runID string, tables map[string]any) {
+	t.Helper()
+	tables = map[string]any{}
+	for _, name := range tableNames {
+		id, err := output.TableRunID(filepath.Join(out, name))
+		if err != nil {
+			t.Fatalf("%s unreadable: %v", name, err)
+		}
+		if runID == "" {
+			runID = id
+		} else if id != runID {
+			t.Fatalf("%s is from run %s, documents.parquet from %s: tables of two runs mixed", name, id, runID)
+		}
+	}
+	read := func(name string, rows any, err error) {
+		if err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+		tables[name] = rows
+	}
+	type doc struct {
+		DocID         string  `parquet:"doc_id"`
+		ContentSHA256 string  `parquet:"content_sha256"`
+		NTokens       int64   `parquet:"n_tokens"`
+		Alignment     float64 `parquet:"alignment"`
+		Similarity    float64 `parquet:"similarity"`
+	}
+	d, err := output.ReadRows[doc](filepath.Join(out, output.DocumentsTable))
+	read("documents", d, err)
+	s, err := output.ReadRows[output.Score](filepath.Join(out, output.ScoresTable))
+	read("scores", s, err)
+	m, err := output.ReadRows[output.Match](filepath.Join(out, output.MatchesTable))
+	read("matches", m, err)
+	p, err := output.ReadRows[output.Phrase](filepath.Join(out, output.PhrasesTable))
+	read("phrases", p, err)
+	e, err := output.ReadRows[output.Entity](filepath.Join(out, output.EntitiesTable))
+	read("entities", e, err)
+	return runID, tables
+}
+
+func TestRunKilledAtAnyPointLeavesConsistentTablesAndTheNextRunFinishes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills real processes; takes about a minute")
+	}
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
+	out := filepath.Join(t.TempDir(), "out")
+	if b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("first run: %v\n%s", err, b)
+	}
+	firstID, first := snapshot(t, out)
+
+	// New speeches arrive; the nightly rerun is killed at several points.
+	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), filepath.Join(corpusDir, "new"))
+	for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond, 1200 * time.Millisecond, 2000 * time.Millisecond} {
+		cmd := framealign("run", corpusDir, "--out", out, "--quiet", "--workers", "2")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(after)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		id, tables := snapshot(t, out)
+		if id == firstID && !reflect.DeepEqual(tables, first) {
+			t.Fatalf("killed after %s: tables changed but still claim run %s", after, id)
+		}
+		t.Logf("killed after %s: tables of run %s", after, id)
+	}
+	if b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("run after kills: %v\n%s", err, b)
+	}
+	_, finished := snapshot(t, out)
+
+	clean := filepath.Join(t.TempDir(), "clean")
+	if b, err := framealign("run", corpusDir, "--out", clean, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("clean run: %v\n%s", err, b)
+	}
+	_, want := snapshot(t, clean)
+	for name := range want {
+		if !reflect.DeepEqual(finished[name], want[name]) {
+			t.Errorf("%s after kills and a rerun differs from a clean full run", name)
+		}
+	}
+	if entries, _ := os.ReadDir(out); true {
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".tmp-") {
+				t.Errorf("temporary file left behind: %s", e.Name())
+			}
+		}
+	}
+}
+
+func TestRunInterruptedExits130AndKeepsThePreviousTables(t *testing.T) {
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
+	out := filepath.Join(t.TempDir(), "out")
+	if b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("first run: %v\n%s", err, b)
+	}
+	firstID, _ := snapshot(t, out)
+	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), filepath.Join(corpusDir, "new"))
+	cmd := framealign("run", corpusDir, "--out", out, "--quiet", "--full")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s to stop after SIGINT", took)
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit = %v, want 130", err)
+	}
+	if id, _ := snapshot(t, out); id != firstID {
+		t.Errorf("tables are from run %s, want the previous run %s", id, firstID)
+	}
+}
+
+func TestSecondRunOnTheSameFolderStopsAndNamesTheFirst(t *testing.T) {
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), corpusDir)
+	out := filepath.Join(t.TempDir(), "out")
+	first := framealign("run", corpusDir, "--out", out, "--quiet", "--workers", "1")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Wait()
+	// Wait for the first run to take the lock.
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(filepath.Join(out, ".framealign", "lock")); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 4 {
+		t.Fatalf("second run: exit %v, want 4\n%s", err, b)
+	}
+	if pid := first.Process.Pid; !strings.Contains(string(b), "PID "+itoa(pid)) {
+		t.Errorf("message %q does not name PID %d", b, pid)
+	}
+	first.Process.Signal(os.Interrupt)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,221 @@
+// Command benchmark measures framealign end to end on a corpus against two prose
+// baselines, from one run on one machine, and prints documents and tokens per second,
+// peak memory and the ratios:
+//
+//	go run ./scripts/benchmark                      # ../shared/corpora/ungdc, all CPUs
+//	go run ./scripts/benchmark -copies 4            # the corpus four times over (memory check)
+//	go run ./scripts/benchmark -engine prose        # framealign with prose itself
+//
+// Each contender runs in its own process, so its peak RSS is its own.
+//   - framealign: `framealign run CORPUS --out TMP --full --quiet`, the real command;
+//   - prose shared: prose.NewDocument with one shared model on -workers goroutines;
+//   - prose per document: prose.NewDocument(text) as prose's README shows, which
+//     reloads the models every call (on a sample, -perdoc-docs, as it is slow).
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/framealign/framealign/output"
+	"github.com/jdkato/prose/v2"
+)
+
+type result struct {
+	Name    string  `json:"name"`
+	Docs    int     `json:"docs"`
+	Tokens  int64   `json:"tokens"`
+	Seconds float64 `json:"seconds"`
+	RSSMB   float64 `json:"rss_mb"`
+}
+
+func (r result) docsPerSec() float64   { return float64(r.Docs) / r.Seconds }
+func (r result) tokensPerSec() float64 { return float64(r.Tokens) / r.Seconds }
+
+func main() {
+	mode := flag.String("mode", "", "internal: run one baseline in this process")
+	corpusDir := flag.String("corpus", "../shared/corpora/ungdc", "corpus folder")
+	workers := flag.Int("workers", runtime.NumCPU(), "workers for framealign and the shared-model baseline")
+	perDocDocs := flag.Int("perdoc-docs", 60, "documents for the per-document baseline (0 = all)")
+	sharedDocs := flag.Int("shared-docs", 0, "documents for the shared-model baseline (0 = all)")
+	copies := flag.Int("copies", 1, "run framealign on the corpus this many times over (each copy made distinct)")
+	engine := flag.String("engine", "", "framealign --engine (default: framealign's default)")
+	skipBaselines := flag.Bool("skip-baselines", false, "measure framealign only")
+	flag.Parse()
+
+	if *mode != "" {
+		runBaseline(*mode, *corpusDir, *workers, *perDocDocs, *sharedDocs)
+		return
+	}
+	tmp, err := os.MkdirTemp("", "framealign-bench")
+	check(err)
+	defer os.RemoveAll(tmp)
+
+	bin := filepath.Join(tmp, "framealign")
+	check(run(exec.Command("go", "build", "-o", bin, "./cmd/framealign")))
+	self := filepath.Join(tmp, "benchmark")
+	check(run(exec.Command("go", "build", "-o", self, "./scripts/benchmark")))
+
+	target := *corpusDir
+	if *copies > 1 {
+		target = filepath.Join(tmp, "corpus")
+		makeCopies(*corpusDir, target, *copies)
+	}
+	files := corpusFiles(target)
+	fmt.Printf("corpus %s: %d speeches (x%d), %d workers, GOMAXPROCS %d, %s\n", *corpusDir, len(files), *copies, *workers, runtime.GOMAXPROCS(0), time.Now().Format(time.RFC3339))
+
+	args := []string{"run", target, "--out", filepath.Join(tmp, "out"), "--full", "--quiet", "--workers", fmt.Sprint(*workers)}
+	if *engine != "" {
+		args = append(args, "--engine", *engine)
+	}
+	start := time.Now()
+	cmd := exec.Command(bin, args...)
+	cmd.Stderr = os.Stderr
+	check(cmd.Run())
+	fa := result{Name: "framealign run", Seconds: time.Since(start).Seconds(), RSSMB: maxRSS(cmd)}
+	fa.Docs, fa.Tokens = len(files), countTokens(filepath.Join(tmp, "out"))
+	results := []result{fa}
+
+	if !*skipBaselines {
+		for _, m := range []string{"shared", "perdoc"} {
+			c := exec.Command(self, "-mode", m, "-corpus", target, "-workers", fmt.Sprint(*workers),
+				"-perdoc-docs", fmt.Sprint(*perDocDocs), "-shared-docs", fmt.Sprint(*sharedDocs))
+			c.Stderr = os.Stderr
+			out, err := c.Output()
+			check(err)
+			var r result
+			check(json.Unmarshal(out, &r))
+			r.RSSMB = maxRSS(c)
+			results = append(results, r)
+		}
+	}
+	fmt.Printf("\n%-34s %8s %11s %9s %10s %12s %9s\n", "", "docs", "tokens", "seconds", "docs/s", "tokens/s", "peak RSS")
+	for _, r := range results {
+		fmt.Printf("%-34s %8d %11d %9.1f %10.2f %12.0f %7.0f MB\n", r.Name, r.Docs, r.Tokens, r.Seconds, r.docsPerSec(), r.tokensPerSec(), r.RSSMB)
+	}
+	if len(results) == 3 {
+		fmt.Printf("\nframealign / prose shared model (same workers): %.2fx tokens/s\n", fa.tokensPerSec()/results[1].tokensPerSec())
+		fmt.Printf("framealign / prose per document:                %.2fx tokens/s\n", fa.tokensPerSec()/results[2].tokensPerSec())
+	}
+}
+
+func run(c *exec.Cmd) error {
+	c.Stdout, c.Stderr = os.Stderr, os.Stderr
+	return c.Run()
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchmark:", err)
+		os.Exit(1)
+	}
+}
+
+func maxRSS(c *exec.Cmd) float64 {
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return float64(ru.Maxrss) / 1024 // kilobytes on Linux
+	}
+	return 0
+}
+
+// corpusFiles lists the speeches: .txt files, without macOS AppleDouble debris.
+func corpusFiles(dir string) []string {
+	var files []string
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".txt") && !strings.HasPrefix(info.Name(), ".") && info.Name() != "README.md" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files
+}
+
+// makeCopies writes the corpus n times under dst, each copy's files one line longer so
+// their content hashes differ and nothing comes from the annotation cache.
+func makeCopies(src, dst string, n int) {
+	for _, f := range corpusFiles(src) {
+		b, err := os.ReadFile(f)
+		check(err)
+		rel, _ := filepath.Rel(src, f)
+		for i := 0; i < n; i++ {
+			p := filepath.Join(dst, fmt.Sprintf("copy%d", i), rel)
+			check(os.MkdirAll(filepath.Dir(p), 0o755))
+			check(os.WriteFile(p, append(append([]byte{}, b...), fmt.Sprintf("\nCopy %d.\n", i)...), 0o644))
+		}
+	}
+}
+
+// countTokens sums n_tokens of the documents framealign wrote, without the reference.
+func countTokens(out string) int64 {
+	type doc struct {
+		NTokens     int64 `parquet:"n_tokens"`
+		IsReference bool  `parquet:"is_reference"`
+	}
+	rows, err := output.ReadRows[doc](filepath.Join(out, output.DocumentsTable))
+	check(err)
+	var n int64
+	for _, r := range rows {
+		if !r.IsReference {
+			n += r.NTokens
+		}
+	}
+	return n
+}
+
+func runBaseline(mode, dir string, workers, perDocDocs, sharedDocs int) {
+	files := corpusFiles(dir)
+	limit := sharedDocs
+	var opts []prose.DocOpt
+	name := fmt.Sprintf("prose shared model, %d workers", workers)
+	if mode == "perdoc" {
+		limit = perDocDocs
+		name = fmt.Sprintf("prose per document, %d workers", workers)
+	} else {
+		opts = append(opts, prose.UsingModel(prose.ModelFromData("en")))
+	}
+	if limit > 0 && limit < len(files) {
+		// An even sample across sessions, not the first folder only.
+		step := float64(len(files)) / float64(limit)
+		sample := make([]string, 0, limit)
+		for i := 0; i < limit; i++ {
+			sample = append(sample, files[int(float64(i)*step)])
+		}
+		files = sample
+		name += fmt.Sprintf(" (sample of %d)", limit)
+	}
+	var tokens atomic.Int64
+	work := make(chan string)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				b, err := os.ReadFile(f)
+				check(err)
+				doc, err := prose.NewDocument(string(b), opts...)
+				check(err)
+				tokens.Add(int64(len(doc.Tokens())))
+			}
+		}()
+	}
+	for _, f := range files {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+	json.NewEncoder(os.Stdout).Encode(result{Name: name, Docs: len(files), Tokens: tokens.Load(), Seconds: time.Since(start).Seconds()})
+}

@@ -1,0 +1,133 @@
+// Command rerunbench measures what scheduled reruns cost on a real corpus and prints
+// the figures of the incremental-rerun goals:
+//
+//	go run ./scripts/rerunbench [-corpus ../shared/corpora/ungdc] [-engine fast]
+//
+//  1. a full run on the corpus less 10 speeches;
+//  2. the same 10 speeches alone, in a fresh folder (what they cost by themselves);
+//  3. a rerun after the 10 speeches arrive: it must take at most (2) plus 2 seconds;
+//  4. a rerun after the framework changes (one cue added): under 15% of (1), with no
+//     call to the annotation engine.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+func main() {
+	corpusDir := flag.String("corpus", "../shared/corpora/ungdc", "corpus folder")
+	engine := flag.String("engine", "", "framealign --engine")
+	flag.Parse()
+
+	tmp, err := os.MkdirTemp("", "framealign-rerun")
+	check(err)
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "framealign")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/framealign")
+	build.Stderr = os.Stderr
+	check(build.Run())
+
+	// The corpus less 10 speeches, spread over the sessions, as files that a
+	// nightly job would find; the 10 land later.
+	files := speeches(*corpusDir)
+	corpus, late, alone := filepath.Join(tmp, "corpus"), map[string]bool{}, filepath.Join(tmp, "ten")
+	for i := 0; i < 10; i++ {
+		late[files[i*len(files)/10+3]] = true
+	}
+	for _, f := range files {
+		rel, _ := filepath.Rel(*corpusDir, f)
+		if !late[f] {
+			link(f, filepath.Join(corpus, rel))
+		} else {
+			link(f, filepath.Join(alone, rel))
+		}
+	}
+	out := filepath.Join(tmp, "out")
+	full := timeRun(bin, *engine, corpus, out, "--full")
+	tenAlone := timeRun(bin, *engine, alone, filepath.Join(tmp, "out-ten"))
+	for f := range late {
+		rel, _ := filepath.Rel(*corpusDir, f)
+		link(f, filepath.Join(corpus, rel))
+	}
+	withTen, tenSummary := timeRunSummary(bin, *engine, corpus, out)
+
+	// A changed framework: the default with one more cue.
+	show := exec.Command(bin, "framework", "show")
+	yaml, err := show.Output()
+	check(err)
+	changed := strings.Replace(string(yaml), "cues:", "cues:\n      - \"strategic partnership of a new type\"", 1)
+	fwPath := filepath.Join(tmp, "framework.yaml")
+	check(os.WriteFile(fwPath, []byte(changed), 0o644))
+	reframed, reSummary := timeRunSummary(bin, *engine, corpus, out, "--framework", fwPath)
+
+	fmt.Printf("corpus: %s, %d speeches (%d first, then 10 more)\n\n", *corpusDir, len(files), len(files)-10)
+	fmt.Printf("full run on %d speeches:          %8.2f s\n", len(files)-10, full.Seconds())
+	fmt.Printf("the 10 new speeches alone:          %8.2f s\n", tenAlone.Seconds())
+	fmt.Printf("rerun after 10 speeches arrived:    %8.2f s  -> fixed cost %.2f s (goal < 2 s)\n", withTen.Seconds(), (withTen - tenAlone).Seconds())
+	fmt.Printf("    %s", tenSummary)
+	fmt.Printf("rerun after the framework changed:  %8.2f s  -> %.1f%% of the full run (goal < 15%%)\n", reframed.Seconds(), 100*reframed.Seconds()/full.Seconds())
+	fmt.Printf("    %s", reSummary)
+}
+
+func speeches(dir string) []string {
+	var files []string
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".txt") && !strings.HasPrefix(info.Name(), ".") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files
+}
+
+func link(src, dst string) {
+	check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	b, err := os.ReadFile(src)
+	check(err)
+	check(os.WriteFile(dst, b, 0o644))
+}
+
+func timeRun(bin, engine, corpus, out string, extra ...string) time.Duration {
+	d, _ := timeRunSummary(bin, engine, corpus, out, extra...)
+	return d
+}
+
+func timeRunSummary(bin, engine, corpus, out string, extra ...string) (time.Duration, string) {
+	args := append([]string{"run", corpus, "--out", out}, extra...)
+	if engine != "" {
+		args = append(args, "--engine", engine)
+	}
+	cmd := exec.Command(bin, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	b, err := cmd.Output()
+	if err != nil {
+		fmt.Fprint(os.Stderr, stderr.String())
+		check(err)
+	}
+	d := time.Since(start)
+	lines := strings.SplitAfter(string(b), "\n")
+	summary := ""
+	for _, l := range lines {
+		if strings.Contains(l, "added") || strings.Contains(l, "annotated") {
+			summary += strings.TrimLeft(l, " ")
+		}
+	}
+	return d, summary
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rerunbench:", err)
+		os.Exit(1)
+	}
+}
