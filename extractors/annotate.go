@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jdkato/prose/v2"
 )
@@ -226,29 +228,69 @@ func Place(text string, words []ProseToken, sentTexts []string, ents []ProseEnti
 	return ann
 }
 
-// appendLines appends the span [start, end) of text as sentences, cut at line breaks:
-// punkt runs a heading into the paragraph below it, but in speeches and articles a
-// line break always ends a sentence.
+// appendLines appends the span [start, end) of text as sentences, cut where a line
+// break ends a sentence that punkt ran on: at a blank line (a paragraph break), after a
+// line ending in sentence punctuation, and after a heading (a short line that starts
+// a paragraph, followed by a line starting with a capital: "Favorable conditions").
+// A single line break inside a hard-wrapped paragraph ("Bosnia and\nHerzegovina") is
+// not a sentence end; many UN speeches are wrapped at about 55 characters.
 func appendLines(sents []Sentence, text string, start, end int) []Sentence {
-	for start < end {
-		nl := strings.IndexByte(text[start:end], '\n')
-		stop := end
-		if nl >= 0 {
-			stop = start + nl
+	from := start
+	for i := start; i < end; i++ {
+		if text[i] != '\n' || !lineBreakEndsSentence(text, i) {
+			continue
 		}
-		s, e := start, stop
-		for s < e && isSpace(text[s]) {
-			s++
-		}
-		for e > s && isSpace(text[e-1]) {
-			e--
-		}
-		if e > s {
-			sents = append(sents, Sentence{Start: s, End: e})
-		}
-		start = stop + 1
+		sents = appendTrimmed(sents, text, from, i)
+		from = i + 1
+	}
+	return appendTrimmed(sents, text, from, end)
+}
+
+func appendTrimmed(sents []Sentence, text string, s, e int) []Sentence {
+	for s < e && isSpace(text[s]) {
+		s++
+	}
+	for e > s && isSpace(text[e-1]) {
+		e--
+	}
+	if e > s {
+		sents = append(sents, Sentence{Start: s, End: e})
 	}
 	return sents
+}
+
+// lineBreakEndsSentence reports whether the line break at text[nl] ends a sentence.
+func lineBreakEndsSentence(text string, nl int) bool {
+	lineStart := strings.LastIndexByte(text[:nl], '\n') + 1
+	line := strings.TrimSpace(text[lineStart:nl])
+	rest := text[nl+1:]
+	nextLineEnd := strings.IndexByte(rest, '\n')
+	if nextLineEnd < 0 {
+		nextLineEnd = len(rest)
+	}
+	if strings.TrimSpace(rest[:nextLineEnd]) == "" || line == "" {
+		return true // blank line: a paragraph break
+	}
+	if r, _ := utf8.DecodeLastRuneInString(line); strings.ContainsRune(".!?:;…\"”", r) {
+		return true
+	}
+	next := strings.TrimLeft(rest, " \t")
+	r, _ := utf8.DecodeRuneInString(next)
+	if len(line) > 60 || !unicode.IsUpper(r) {
+		return false
+	}
+	// A heading opens its paragraph: the line before it is blank, or it is the first.
+	return blankLineBefore(text, lineStart)
+}
+
+// blankLineBefore reports whether the line starting at lineStart follows a blank line.
+func blankLineBefore(text string, lineStart int) bool {
+	if lineStart == 0 {
+		return true
+	}
+	prevEnd := lineStart - 1 // the '\n' ending the previous line
+	prevStart := strings.LastIndexByte(text[:prevEnd], '\n') + 1
+	return strings.TrimSpace(text[prevStart:prevEnd]) == ""
 }
 
 func isSpace(c byte) bool {

@@ -30,4 +30,10 @@ type Dimension struct {
 	Label       string   `yaml:"label"`
 	Description string   `yaml:"description"`
 	Cues        []string `yaml:"cues"`
+	// Exclude lists phrases that, found anywhere in a sentence, cancel every match of
+	// this dimension in that sentence ("small arms" for nuclear_deterrence).
+	Exclude []string `yaml:"exclude,omitempty"`
+	// Contrast marks a dimension that describes what the framework sets itself
+	// against: it is matched and scored but adds nothing to alignment.
+	Contrast bool `yaml:"contrast,omitempty"`
 }

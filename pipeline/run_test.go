@@ -189,7 +189,7 @@ func TestRunGivesIdenticalRowsWithOneOrTwoWorkers(t *testing.T) {
 	mustRun(t, cfg)
 	same := func(name string, a, b any) {
 		if !reflect.DeepEqual(a, b) {
-			t.Errorf("%s differs between --workers 1 and --workers 2", name)
+			t.Errorf("%s differs between --workers 1 and --workers 2:\n%+v\n%+v", name, a, b)
 		}
 	}
 	same("documents", readTable[output.Document](t, out1, output.DocumentsTable), readTable[output.Document](t, out2, output.DocumentsTable))
@@ -245,7 +245,7 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 	root := copyCorpus(t)
 	out := filepath.Join(t.TempDir(), "out")
 	cfg := testConfig(t, []string{root}, out)
-	cfg.Annotator = &panicky{Annotator: extractors.NewProseAnnotator(), marker: "Kigali"}
+	cfg.Annotator = &panicky{Annotator: extractors.NewProseAnnotator(), marker: "Rwanda"}
 	sum := mustRun(t, cfg)
 	errs := readTable[output.Error](t, out, output.ErrorsTable)
 	if sum.Failed != 1 || len(errs) != 1 || errs[0].Stage != StageAnnotate || !strings.Contains(errs[0].Error, "crashed") {

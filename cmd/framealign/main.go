@@ -48,7 +48,8 @@ func newApp() *cli.App {
 }
 
 func main() {
-	err := newApp().Run(os.Args)
+	app := newApp()
+	err := app.Run(interspersed(app.Commands, os.Args))
 	if err == nil {
 		return
 	}

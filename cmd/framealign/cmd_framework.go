@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/framealign/framealign/framework"
+)
+
+// frameworkCommand is `framealign framework`: show a framework's YAML, check a file.
+func frameworkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "framework",
+		Usage: "show or check a framework file",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "show",
+				Usage:     "print the default framework (or --framework FILE) as YAML, ready to copy and edit",
+				ArgsUsage: " ",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "framework", Usage: "framework YAML `FILE` to show instead of the default"},
+				},
+				Action: frameworkShowAction,
+			},
+			{
+				Name:      "check",
+				Usage:     "report every problem of a framework file as FILE:LINE: message (exit 1 if any)",
+				ArgsUsage: "FILE",
+				Action:    frameworkCheckAction,
+			},
+		},
+	}
+}
+
+func frameworkShowAction(c *cli.Context) error {
+	data := framework.DefaultYAML()
+	if path := c.String("framework"); path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return fmt.Errorf("read framework %s: %w", path, err)
+		}
+	}
+	_, err := c.App.Writer.Write(data)
+	return err
+}
+
+func frameworkCheckAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("framework check takes one FILE")}
+	}
+	path := c.Args().First()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read framework %s: %w", path, err)
+	}
+	problems := framework.Check(data)
+	for _, p := range problems {
+		fmt.Fprintf(c.App.Writer, "%s:%d: %s\n", path, p.Line, p.Message)
+	}
+	if len(problems) > 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %d problem(s)", path, len(problems))}
+	}
+	fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
+	return nil
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/framealign/framealign/report"
+)
+
+func inspectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "summarise an output folder in the terminal",
+		ArgsUsage: "OUT",
+		Description: "Prints what the tables in OUT hold: documents, the last runs, the most aligned\n" +
+			"documents, hits per dimension, errors by reason and the most frequent mechanism phrases.",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "top", Value: 10, Usage: "most aligned documents to list"},
+			&cli.IntFlag{Name: "runs", Value: 5, Usage: "last runs to list"},
+		},
+		Action: inspectAction,
+	}
+}
+
+func inspectAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return &exitError{code: exitFailure, err: errors.New("inspect: give one output folder (the --out of framealign run)")}
+	}
+	out, err := report.Load(c.Args().First())
+	if err != nil {
+		return fmt.Errorf("inspect: %w", err)
+	}
+	by := ""
+	if out.Documents.Has("country") {
+		by = "country"
+	}
+	tcol := ""
+	if out.Documents.Has("year") {
+		tcol = "year"
+	}
+	printInspection(c.App.Writer, out.Dir, report.Summarize(out, c.Int("top"), c.Int("runs")), by, tcol)
+	return nil
+}
+
+func printInspection(w io.Writer, dir string, s report.Summary, by, tcol string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	defer tw.Flush()
+	section := func(title string) {
+		tw.Flush()
+		fmt.Fprintf(w, "\n%s\n", title)
+	}
+
+	fmt.Fprintf(w, "%s: %d documents", dir, s.Documents)
+	if len(s.References) > 0 {
+		fmt.Fprintf(w, " (reference: %s)", strings.Join(s.References, ", "))
+	}
+	fmt.Fprintln(w)
+
+	section(fmt.Sprintf("runs (last %d)", len(s.Runs)))
+	if len(s.Runs) == 0 {
+		fmt.Fprintln(tw, "  none recorded")
+	} else {
+		fmt.Fprintln(tw, "  finished\tadded\tchanged\tunchanged\tremoved\tfailed\tskipped\tseconds")
+	}
+	for _, r := range s.Runs {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\n", time.UnixMicro(r.FinishedAt).UTC().Format("2006-01-02 15:04:05"),
+			r.Added, r.Changed, r.Unchanged, r.Removed, r.Failed, r.Skipped, r.Seconds)
+	}
+
+	section(fmt.Sprintf("top %d documents by alignment (reference excluded)", len(s.Top)))
+	fmt.Fprintln(tw, "  alignment\tsimilarity\ttokens\tdocument")
+	for _, d := range s.Top {
+		label := d.DocID
+		if l := report.Label(d, by, tcol); l != d.DocID && by != "" {
+			label = fmt.Sprintf("%s  (%s)", d.DocID, l)
+		}
+		fmt.Fprintf(tw, "  %.3f\t%.3f\t%d\t%s\n", d.Alignment, d.Similarity, d.NTokens, label)
+	}
+
+	section("dimensions (all documents)")
+	fmt.Fprintln(tw, "  group\tdimension\thits\tnegated\tdocuments")
+	for _, d := range s.Dimensions {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\n", d.Group, d.ID, d.Hits, d.NegatedHits, d.Documents)
+	}
+
+	section("errors by reason")
+	if len(s.Errors) == 0 {
+		fmt.Fprintln(tw, "  none")
+	}
+	for _, e := range s.Errors {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\n", e.N, e.Stage, e.Error)
+	}
+
+	section("most frequent mechanism phrases per head")
+	if len(s.PhraseHeads) == 0 {
+		fmt.Fprintln(tw, "  none")
+	}
+	for _, h := range s.PhraseHeads {
+		var items []string
+		for _, c := range h.Items {
+			items = append(items, fmt.Sprintf("%s (%d)", c.Key, c.N))
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%s\n", h.Key, h.Total, strings.Join(items, ", "))
+	}
+}

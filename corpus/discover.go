@@ -1,0 +1,256 @@
+package corpus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+)
+
+// File is a file discovery found.
+type File struct {
+	Path    string // path to open (as given joined with the walk)
+	Root    string // the corpus root given on the command line that holds it
+	RelPath string // path relative to Root with '/' separators; for a file given directly, its base name
+	Size    int64
+}
+
+// Skipped is a file discovery passed over on purpose (hidden file, AppleDouble ._*,
+// .DS_Store), with the reason.
+type Skipped struct{ Path, RelPath, Reason string }
+
+// Problem is a path discovery could not use (unreadable folder, symbolic link loop, file
+// that vanished, unsupported format), with a plain-language reason.
+type Problem struct{ Path, RelPath, Reason string }
+
+// Discovery is everything Discover found: every path it met is in exactly one list.
+type Discovery struct {
+	Files    []File
+	Skipped  []Skipped
+	Problems []Problem
+}
+
+// Discover walks the roots (folders or files) in the order given, and each folder in
+// lexical order, so the same tree always gives the same list. It skips hidden files and
+// folders and macOS/Windows debris (AppleDouble "._*", .DS_Store, __MACOSX, Thumbs.db),
+// listing them in Skipped; follows symbolic links to files and folders but reads each
+// real folder and file once, so a link loop ends; and records any entry it cannot use in
+// Problems instead of failing. It fails only when a root itself cannot be found or
+// read, since that is a mistyped command rather than a bad entry.
+func Discover(roots []string) (*Discovery, error) {
+	w := &walker{d: &Discovery{}, dirs: map[string]string{}, files: map[string]string{}}
+	for _, root := range roots {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, rootError(root, err)
+		}
+		real, err := realPath(root)
+		if err != nil {
+			return nil, rootError(root, err)
+		}
+		if info.IsDir() {
+			w.dir(root, root, "", real)
+			continue
+		}
+		w.file(root, root, filepath.Base(root), real, info)
+	}
+	return w.d, nil
+}
+
+// rootError explains why a path given on the command line cannot be read.
+func rootError(root string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("corpus path %s: no such file or folder", root)
+	}
+	return fmt.Errorf("corpus path %s: %s", root, statReason(err))
+}
+
+// walker holds what a Discover call has seen so far.
+type walker struct {
+	d       *Discovery
+	dirs    map[string]string // real path of each folder read -> its RelPath
+	files   map[string]string // real path of each file listed -> its RelPath
+	reading []string          // real paths of the folders being read, outermost first
+}
+
+// dir reads the folder p (real path real) of root, found at rel ("" for the root).
+func (w *walker) dir(root, p, rel, real string) {
+	if first, ok := w.dirs[real]; ok {
+		reason := fmt.Sprintf("folder already read as %s (reached again through a symbolic link)", displayRel(first))
+		for _, r := range w.reading {
+			if r == real {
+				reason = fmt.Sprintf("symbolic link loop: leads back to %s, which contains it", displayRel(first))
+				break
+			}
+		}
+		w.problem(p, rel, reason)
+		return
+	}
+	w.dirs[real] = rel
+	w.reading = append(w.reading, real)
+	defer func() { w.reading = w.reading[:len(w.reading)-1] }()
+
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		// ReadDir returns what it read before the error; use that and report the rest.
+		w.problem(p, rel, "cannot read folder: "+statReason(err))
+	}
+	for _, e := range entries {
+		name := e.Name()
+		ep, erel := filepath.Join(p, name), path.Join(rel, name)
+		if reason := skipReason(name, e.IsDir()); reason != "" {
+			w.d.Skipped = append(w.d.Skipped, Skipped{Path: ep, RelPath: erel, Reason: reason})
+			continue
+		}
+		ereal := filepath.Join(real, name)
+		var info fs.FileInfo
+		if e.Type()&fs.ModeSymlink != 0 {
+			if info, err = os.Stat(ep); err != nil {
+				w.problem(ep, erel, linkReason(err))
+				continue
+			}
+			if ereal, err = realPath(ep); err != nil {
+				w.problem(ep, erel, linkReason(err))
+				continue
+			}
+		} else if info, err = e.Info(); err != nil {
+			w.problem(ep, erel, statReason(err))
+			continue
+		}
+		if info.IsDir() {
+			w.dir(root, ep, erel, ereal)
+			continue
+		}
+		w.file(root, ep, erel, ereal, info)
+	}
+}
+
+// file lists the file p of root when it can be read, or records why not.
+func (w *walker) file(root, p, rel, real string, info fs.FileInfo) {
+	if !info.Mode().IsRegular() {
+		w.problem(p, rel, fmt.Sprintf("%s (%s)", ErrNotRegular, kindOf(info.Mode())))
+		return
+	}
+	if first, ok := w.files[real]; ok {
+		w.problem(p, rel, fmt.Sprintf("same file as %s (reached again through a symbolic link or named twice); read once", displayRel(first)))
+		return
+	}
+	ff := formatOf(p)
+	if ff.format == "" {
+		w.problem(p, rel, fmt.Sprintf("%s %s (%s)", ErrUnsupported, ff.unknownExt, supportedList))
+		return
+	}
+	if ff.noExt {
+		// A file without extension (README, LICENSE, a speech saved without one) is read
+		// as plain text when it is text; anything else is not a document we can read.
+		ok, err := sniffText(p)
+		if err != nil {
+			w.problem(p, rel, statReason(err))
+			return
+		}
+		if !ok {
+			w.problem(p, rel, fmt.Sprintf("%s: no extension and not text (%s)", ErrUnsupported, supportedList))
+			return
+		}
+	}
+	w.files[real] = rel
+	w.d.Files = append(w.d.Files, File{Path: p, Root: root, RelPath: rel, Size: info.Size()})
+}
+
+func (w *walker) problem(p, rel, reason string) {
+	w.d.Problems = append(w.d.Problems, Problem{Path: p, RelPath: rel, Reason: reason})
+}
+
+// skipReason says why a name is passed over on purpose, or "" when it is not.
+func skipReason(name string, isDir bool) string {
+	switch {
+	case strings.HasPrefix(name, "._"):
+		return "macOS AppleDouble file (._*), not a document"
+	case name == ".DS_Store":
+		return "macOS Finder metadata (.DS_Store)"
+	case name == "__MACOSX" && isDir:
+		return "macOS archive debris (__MACOSX)"
+	case strings.EqualFold(name, "Thumbs.db") || strings.EqualFold(name, "desktop.ini"):
+		return "Windows folder metadata (" + name + ")"
+	case strings.HasPrefix(name, ".") && isDir:
+		return "hidden folder"
+	case strings.HasPrefix(name, "."):
+		return "hidden file"
+	}
+	return ""
+}
+
+// sniffText reports whether the start of the file at p looks like text.
+func sniffText(p string) (bool, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return false, err
+	}
+	defer fh.Close()
+	head := make([]byte, 8<<10)
+	n, err := io.ReadFull(fh, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	head = head[:n]
+	if n == 0 {
+		return true, nil // empty: Read says "empty file", which tells the user more
+	}
+	if bytes.HasPrefix(head, bomUTF8) || bytes.HasPrefix(head, bomUTF16LE) || bytes.HasPrefix(head, bomUTF16BE) {
+		return true, nil
+	}
+	if looksBinary(head) {
+		return false, nil
+	}
+	// The sample may end inside a multi-byte character; do not count that against it.
+	for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
+		head = head[:len(head)-1]
+	}
+	return utf8.Valid(head) || !hasStrayControl(head), nil
+}
+
+// realPath is the absolute path of p with every symbolic link resolved.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// displayRel names a RelPath in a reason; the root itself has the empty RelPath.
+func displayRel(rel string) string {
+	if rel == "" {
+		return "the corpus folder"
+	}
+	return fmt.Sprintf("%q", rel)
+}
+
+// statReason turns a failed stat, open or read of a path into plain words.
+func statReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist (removed while the corpus was being read?)"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return plainErr(err).Error()
+}
+
+// linkReason explains why a symbolic link could not be followed.
+func linkReason(err error) string {
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		return "symbolic link loop (the link leads back to itself)"
+	case errors.Is(err, fs.ErrNotExist):
+		return "broken symbolic link (its target does not exist)"
+	}
+	return "cannot follow symbolic link: " + statReason(err)
+}

@@ -1,0 +1,16 @@
+// Package corpus finds the documents of a corpus and reads them into plain UTF-8 text.
+//
+// Discover walks the folders and files given on the command line in a stable order and
+// sorts what it meets into Files to read, Skipped files (hidden files and macOS debris such
+// as AppleDouble "._*" files and .DS_Store) and Problems (paths it could not use, with a
+// reason a person understands). Read turns one File into Documents: one for plain text,
+// Markdown, HTML and PDF files, one per record for JSONL and CSV/TSV files, each
+// optionally gzip-compressed. It detects the text encoding (UTF-8 with or without BOM,
+// UTF-16 with BOM, Windows-1252) so every Document.Text is valid UTF-8 with "\n" line
+// ends. MetaPattern turns parts of file names into metadata.
+//
+// What does not live here: analysis of the text (extractors), the order and concurrency
+// of the run (pipeline) and any printing (cmd). Errors returned by Read carry the reason
+// alone ("empty file", "truncated gzip stream"), because the caller records the file's path
+// beside it.
+package corpus

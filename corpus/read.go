@@ -1,0 +1,287 @@
+package corpus
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Document is one document read from a file (a file of many records yields many).
+type Document struct {
+	// ID is the doc_id: RelPath for one-document files; for JSONL/CSV the record's id
+	// field, or RelPath + "#" + the 1-based record number when the record has none.
+	ID string
+	// Source is the RelPath of the file the document came from.
+	Source string
+	// Format is txt, md, html, jsonl, csv, tsv or pdf (without .gz).
+	Format string
+	// Encoding is the encoding the text was decoded from: utf-8, utf-8-bom, utf-16le,
+	// utf-16be or windows-1252.
+	Encoding string
+	// Title is the HTML <title>, the front-matter or record title, or "".
+	Title string
+	// Text is the decoded text: valid UTF-8 with "\n" line ends.
+	Text string
+	// Meta holds metadata: front-matter scalars, or the other scalar fields of a record.
+	Meta map[string]string
+}
+
+// RecordError is a problem with one record of a many-record file (malformed JSONL line,
+// ragged CSV row); it costs that record only.
+type RecordError struct{ DocID, Reason string }
+
+// Options says how to read records and how large a file may be.
+type Options struct {
+	TextField string // field or column holding the text of a JSONL/CSV record; default "text"
+	IDField   string // field or column holding the record's id; default "id"
+	MaxBytes  int64  // largest file (or decompressed content) read; default DefaultMaxBytes
+}
+
+// DefaultMaxBytes is the default for Options.MaxBytes (--max-bytes): 256 MiB.
+//
+// Why this size: a one-document file (text, Markdown, HTML, PDF) is held in memory whole
+// while it is decoded, roughly three copies of it at the peak, and the pipeline reads
+// several files at once, so the limit bounds the memory of a run at a few GiB on the
+// worst input while leaving room for anything a corpus of speeches or reports really
+// holds (the longest UN General Debate speech is 42 KB; a 1,000-page report as PDF is
+// tens of MB). A file above it is far more likely a mistake (a database dump, a video
+// renamed .txt) than a document. JSONL and CSV files are streamed, so for them the
+// limit can be raised safely: memory then grows with the longest record, not the file.
+const DefaultMaxBytes = 256 << 20
+
+func (o Options) withDefaults() Options {
+	if o.TextField == "" {
+		o.TextField = "text"
+	}
+	if o.IDField == "" {
+		o.IDField = "id"
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	return o
+}
+
+// openFile opens a file for Read. It is a variable so that tests can make an open fail
+// the way it fails for a user (tests run as root, for whom permission bits do not count).
+var openFile = os.Open
+
+// statFile is the stat Read does before opening, for the same reason as openFile.
+var statFile = os.Stat
+
+// Read reads one file, calling emit for each document in order. It returns the errors of
+// single records, and a non-nil error whose text is a reason a person understands when
+// the whole file cannot be used. If emit returns an error, Read stops and returns that
+// error unchanged. Read does not panic on any input.
+func Read(f File, opts Options, emit func(Document) error) (recErrs []RecordError, err error) {
+	opts = opts.withDefaults()
+	var emitErr error
+	guardedEmit := func(d Document) error {
+		emitErr = emit(d)
+		return emitErr
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if emitErr != nil {
+				err = emitErr
+				return
+			}
+			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(f.Path), p)
+		}
+	}()
+	return read(f, opts, guardedEmit)
+}
+
+func read(f File, opts Options, emit func(Document) error) ([]RecordError, error) {
+	ff := formatOf(f.Path)
+	if ff.format == "" {
+		return nil, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
+	}
+	if f.RelPath == "" {
+		f.RelPath = filepath.Base(f.Path)
+	}
+
+	info, err := statFile(f.Path)
+	if err != nil {
+		return nil, openError(err)
+	}
+	if !info.Mode().IsRegular() {
+		// Opening a named pipe would block forever; a folder has no content to read.
+		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
+	}
+	if info.Size() > opts.MaxBytes {
+		return nil, &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
+	}
+	if info.Size() == 0 {
+		return nil, ErrEmpty
+	}
+	fh, err := openFile(f.Path)
+	if err != nil {
+		return nil, openError(err)
+	}
+	defer fh.Close()
+
+	switch ff.format {
+	case FormatJSONL, FormatCSV, FormatTSV:
+		r, err := recordStream(fh, ff.gzip, opts.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		if ff.format == FormatJSONL {
+			return readJSONL(r, f, ff.format, opts, emit)
+		}
+		return readCSV(r, f, ff.format, opts, emit)
+	case FormatPDF:
+		if !ff.gzip {
+			return nil, readPDF(fh, info.Size(), f, emit)
+		}
+	}
+
+	var data []byte
+	if ff.gzip {
+		data, err = readAllGzip(fh, opts.MaxBytes)
+	} else {
+		data, err = readAll(fh, opts.MaxBytes)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	switch ff.format {
+	case FormatPDF:
+		return nil, readPDF(bytes.NewReader(data), int64(len(data)), f, emit)
+	case FormatHTML:
+		return nil, readHTML(data, f, emit)
+	case FormatMD:
+		return nil, readMarkdown(data, f, emit)
+	default:
+		return nil, readText(data, f, emit)
+	}
+}
+
+// readText reads a plain text file as one document.
+func readText(data []byte, f File, emit func(Document) error) error {
+	text, enc, err := decodeText(data)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(text) == "" {
+		return ErrNoText
+	}
+	return emit(Document{ID: f.RelPath, Source: f.RelPath, Format: FormatTXT, Encoding: enc, Text: text})
+}
+
+// readAll reads r whole, refusing content above max bytes (the file may have grown since
+// its size was checked).
+func readAll(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read error: %w", plainErr(err))
+	}
+	if int64(len(data)) > max {
+		return nil, &TooLargeError{Size: int64(len(data)), Max: max}
+	}
+	return data, nil
+}
+
+// readAllGzip decompresses r whole, refusing decompressed content above max bytes so
+// that a small file that inflates hugely cannot exhaust memory.
+func readAllGzip(r io.Reader, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, gzipError(err)
+	}
+	defer zr.Close()
+	data, err := io.ReadAll(io.LimitReader(zr, max+1))
+	if err != nil {
+		return nil, gzipError(err)
+	}
+	if int64(len(data)) > max {
+		return nil, &TooLargeError{Size: -1, Max: max}
+	}
+	return data, nil
+}
+
+// checkGzip decompresses the whole stream of rs without keeping it, so that a truncated
+// or oversized .jsonl.gz/.csv.gz is refused before any of its records is emitted, then
+// rewinds rs.
+func checkGzip(rs io.ReadSeeker, max int64) error {
+	zr, err := gzip.NewReader(rs)
+	if err != nil {
+		return gzipError(err)
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, max+1))
+	if err != nil {
+		return gzipError(err)
+	}
+	if n > max {
+		return &TooLargeError{Size: -1, Max: max}
+	}
+	if n == 0 {
+		return ErrEmpty
+	}
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read error: %w", plainErr(err))
+	}
+	return nil
+}
+
+// gzipError turns a gzip failure into a reason a person understands.
+func gzipError(err error) error {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return ErrTruncatedGzip
+	case errors.Is(err, gzip.ErrHeader):
+		return fmt.Errorf("%w (not gzip data: bad header)", ErrCorruptGzip)
+	case errors.Is(err, gzip.ErrChecksum):
+		return fmt.Errorf("%w (checksum mismatch)", ErrCorruptGzip)
+	case errors.As(err, &corrupt):
+		return fmt.Errorf("%w (bad compressed data)", ErrCorruptGzip)
+	}
+	return fmt.Errorf("read error: %w", plainErr(err))
+}
+
+// openError turns a failed stat or open into a reason a person understands.
+func openError(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ErrVanished
+	case errors.Is(err, fs.ErrPermission):
+		return ErrPermission
+	}
+	return fmt.Errorf("cannot open: %w", plainErr(err))
+}
+
+// plainErr drops the path from an *fs.PathError: the caller records the path itself.
+func plainErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// kindOf names a non-regular file mode for a reason.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
+}

@@ -1,0 +1,477 @@
+package extractors
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Entity is a mention of a person, place, body or people, cleaned and normalised so
+// analysts can count it: one label, one spelling per entity, and the country's code.
+type Entity struct {
+	Start    int    // byte offset of the mention's first byte in the document text
+	End      int    // byte offset one past its last byte: Text == text[Start:End]
+	Sentence int    // index of the sentence holding the mention (Annotation.Sentences)
+	Text     string // the mention as written
+	// Label is PERSON, GPE (a state, territory or city), ORG (an intergovernmental body,
+	// agency, mission, company or armed group), LOC (a region, sea or disputed
+	// area) or NORP (a nationality, religious or regional people: "Malian", "Muslims").
+	Label string
+	// Canonical is one spelling per entity ("United States" for "the US", "America",
+	// "United States of America"); for persons and bodies outside the gazetteer it is
+	// the mention with its whitespace collapsed.
+	Canonical string
+	// ISO3 is the ISO 3166-1 alpha-3 code of the country a GPE names, or of the
+	// country whose people a NORP demonym names ("Malian" -> MLI); "" otherwise,
+	// including for cities ("Beijing said"), which the gold annotation leaves without a
+	// code, and for peoples of no one country ("Arab", "Muslims").
+	ISO3 string
+}
+
+// EntityResolver turns prose's raw entities and tokens into Entities: whole names from
+// an embedded gazetteer of states, former states, demonyms, cities, regions and
+// intergovernmental bodies, plus the persons and bodies prose finds that the
+// gazetteer does not know, with the false positives prose makes on diplomatic text
+// dropped. It is read-only after NewEntityResolver and safe for concurrent use.
+type EntityResolver struct {
+	root   *trieNode
+	heads  map[string]bool // name_head words of lexicon.csv
+	titles map[string]bool // title words of lexicon.csv
+	// orgHeads are the last words of bodies' names, notNames the capitalised words
+	// that name nothing, determiners the words in front of a name that are no part
+	// of it (all from lexicon.csv).
+	orgHeads, notNames, determiners map[string]bool
+	// common holds the words the UN corpus writes in lower case (common_words.txt):
+	// a "name" made only of them is a capitalised phrase, not a person.
+	common map[string]bool
+}
+
+// Resolve returns the entities of text, sorted by Start. ann is prose's annotation of
+// the same text (it gives sentences, tags and the persons and bodies the gazetteer
+// does not know); with a nil ann only gazetteer names are found, all in sentence 0.
+func (r *EntityResolver) Resolve(text string, ann *Annotation) []Entity {
+	if ann == nil {
+		ann = &Annotation{}
+	}
+	words := splitWords(text)
+	ctx := newWordContext(words, ann)
+
+	var ents []Entity
+	taken := make([]bool, len(words)) // words inside a gazetteer match or a blocked name
+	take := func(i, end int) {
+		for k := i; k < end; k++ {
+			taken[k] = true
+		}
+	}
+	for i := 0; i < len(words); {
+		end, e := r.longestMatch(words, i)
+		if e == nil {
+			// No gazetteer name starts here: a run of capitalised words ending in a
+			// body's head word is a body ("Lehman Brothers", "Nusra Front").
+			if s, runEnd := r.orgRun(words, i); runEnd > s+1 {
+				take(i, runEnd)
+				ents = append(ents, r.entity(text, words, s, runEnd, "ORG", "", "", ctx))
+				i = runEnd
+				continue
+			}
+			i++
+			continue
+		}
+		if e.label != "ORG" {
+			// A people or place opening a body's name is part of it:
+			// "Argentine Israelite Mutual Association".
+			if _, runEnd := r.orgRun(words, end); runEnd > end {
+				take(i, runEnd)
+				ents = append(ents, r.entity(text, words, i, runEnd, "ORG", "", "", ctx))
+				i = runEnd
+				continue
+			}
+		}
+		take(i, end)
+		if !r.namesSomethingElse(words, i, end, e) {
+			ents = append(ents, r.entity(text, words, i, end, e.label, e.canonical, e.iso3, ctx))
+		}
+		i = end
+	}
+	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
+	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
+	return ents
+}
+
+// namesSomethingElse reports whether the words around a match turn it into the name
+// of a treaty, meeting or event ("Paris Agreement", "United Nations Conference on
+// Housing ...", "Samoa Pathway", "Charter of the United Nations"), which the
+// annotation does not count as a mention of the place or body. An acronym stays a
+// mention ("the sixteenth IGAD Ordinary Summit" names IGAD).
+func (r *EntityResolver) namesSomethingElse(words []word, i, end int, e *gazEntry) bool {
+	if e.label == "ORG" && len(e.form) == 1 && e.form[0].allCaps {
+		return false
+	}
+	for k := end; k < len(words) && k < end+4; k++ {
+		w := words[k]
+		if !w.alnum || !w.upper {
+			break
+		}
+		if r.heads[w.text] {
+			return true
+		}
+	}
+	j := i - 1
+	if j >= 0 && words[j].key == "the" {
+		j--
+	}
+	return j >= 1 && words[j].key == "of" && words[j-1].upper && r.heads[words[j-1].text]
+}
+
+// orgRun looks for a run of capitalised words from words[from] that ends in a body's
+// head word ("Mutual Association", "Lehman Brothers") and returns where the name
+// starts (after any leading article or title) and ends; end == from when there is
+// none. A run stops where a gazetteer name starts, so "the Security Council" is left
+// to the gazetteer, and needs a word the corpus never writes in lower case, so
+// "Advisory Commission" or "National Assembly" (which body?) are not taken.
+func (r *EntityResolver) orgRun(words []word, from int) (start, end int) {
+	start, end = from, from
+	for start < len(words) && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
+		start++
+	}
+	rare := 0 // words of the run the corpus never writes in lower case
+	for k := start; k < len(words) && k < start+6; k++ {
+		w := words[k]
+		if !w.alnum || !w.upper || w.digit || (k > start && w.afterBreak) {
+			break
+		}
+		if e, _ := r.longestMatch(words, k); e > k {
+			break
+		}
+		if r.orgHeads[w.text] {
+			if rare > 0 {
+				end = k + 1
+			}
+			continue
+		}
+		if !r.common[w.key] {
+			rare++
+		}
+	}
+	if end == from {
+		return from, from
+	}
+	return start, end
+}
+
+func (r *EntityResolver) entity(text string, words []word, i, end int, label, canonical, iso3 string, ctx *wordContext) Entity {
+	s, e := words[i].start, words[end-1].end
+	if canonical == "" {
+		canonical = strings.Join(strings.Fields(text[s:e]), " ")
+	}
+	return Entity{Start: s, End: e, Sentence: ctx.sentence[i], Text: text[s:e], Label: label, Canonical: canonical, ISO3: iso3}
+}
+
+// fromProse keeps the persons and bodies prose found outside the gazetteer's matches,
+// trimmed of titles and possessives, and drops what prose labels only because a
+// sentence starts with it or because it is an acronym or a common word.
+func (r *EntityResolver) fromProse(text string, words []word, taken []bool, ann *Annotation, ctx *wordContext) []Entity {
+	var out []Entity
+	for _, re := range ann.Entities {
+		label := proseLabel(re.Label)
+		i, end := ctx.wordSpan(re.Start, re.End)
+		if i >= end || strings.ContainsRune(text[re.Start:re.End], '\n') {
+			// prose runs a heading into the line below; a name does not cross lines.
+			continue
+		}
+		lastTaken := -1
+		for k := i; k < end; k++ {
+			if taken[k] {
+				lastTaken = k
+			}
+		}
+		first := i
+		if lastTaken >= 0 {
+			first = lastTaken + 1
+		}
+		for first < end && r.determiners[words[first].text] {
+			first++
+		}
+		switch {
+		case first < end && r.titles[words[first].text] && (lastTaken >= 0 || label != "ORG"):
+			// A title in front of capitalised words names a person, whatever prose
+			// calls the whole: "Chinese President Xi Jinping", "President Obama".
+			label, i = "PERSON", first
+		case lastTaken >= 0:
+			// Part of a gazetteer name, which the gazetteer has already placed.
+			continue
+		case label != "PERSON" && label != "ORG":
+			// prose's GPEs and LOCs outside the gazetteer are mostly capitalised
+			// common words on this kind of text; the gazetteer covers the real ones.
+			continue
+		}
+		// Trim titles and leading articles in front, possessives and punctuation behind.
+		for i < end && (!words[i].alnum || r.titles[words[i].text] || r.determiners[words[i].text]) {
+			i++
+		}
+		for end > i && (!words[end-1].alnum || (words[end-1].text == "s" && end-2 >= i && words[end-2].text == "'")) {
+			if words[end-1].text == "s" {
+				end--
+			}
+			end--
+		}
+		if i >= end || !r.looksLikeName(words, i, end, label, ctx) {
+			continue
+		}
+		out = append(out, r.entity(text, words, i, end, label, "", "", ctx))
+	}
+	return out
+}
+
+// looksLikeName tells a name prose found from the capitalised common words, acronyms,
+// titles of documents and sentence openers it also labels.
+func (r *EntityResolver) looksLikeName(words []word, i, end int, label string, ctx *wordContext) bool {
+	content, common := 0, 0
+	for k := i; k < end; k++ {
+		w := words[k]
+		if !w.alnum {
+			continue
+		}
+		if !w.upper {
+			if isNameParticle(w.key) || (label == "ORG" && isConnector(w.key)) {
+				continue
+			}
+			return false
+		}
+		if w.digit || r.notNames[w.text] {
+			return false
+		}
+		if isRoman(w.text) {
+			continue
+		}
+		if label == "PERSON" && w.allCaps && utf8.RuneCountInString(w.text) > 1 {
+			// MINUSMA, SDG: acronyms are bodies and programmes, never persons.
+			return false
+		}
+		content++
+		if r.common[w.key] {
+			common++
+		}
+	}
+	if content == 0 || (end-i == 1 && ctx.initial[i]) {
+		// "Currently", "Bilateral", "Smooth": capitalised only because they open a sentence.
+		return false
+	}
+	last := words[end-1].text
+	if r.heads[last] {
+		// "Kainaki II Declaration", "National Food Distribution Program": a document,
+		// meeting or programme, not a person or body.
+		return false
+	}
+	if label == "ORG" && (end-i == 1 || common == content) {
+		// A lone "Organization" or "Council", or "Development Partnership Fund":
+		// which body is meant the words do not say.
+		return false
+	}
+	// "Sustainable Development", "Forum Leaders", "States": words the corpus writes
+	// in lower case, capitalised as a title.
+	return common < content
+}
+
+// isRoman reports whether w is a regnal or ordinal numeral ("Elizabeth II", "Habitat III").
+func isRoman(w string) bool {
+	switch w {
+	case "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII":
+		return true
+	}
+	return false
+}
+
+func isNameParticle(w string) bool {
+	switch w {
+	case "bin", "ibn", "al", "el", "de", "da", "del", "della", "di", "van", "von", "der", "la", "le", "du", "dos", "das":
+		return true
+	}
+	return false
+}
+
+func isConnector(w string) bool {
+	switch w {
+	case "of", "for", "on", "and", "the", "in", "&":
+		return true
+	}
+	return false
+}
+
+// proseLabel maps prose's labels onto the annotation's.
+func proseLabel(l string) string {
+	switch l {
+	case "ORGANIZATION":
+		return "ORG"
+	case "LOCATION":
+		return "LOC"
+	}
+	return l
+}
+
+// Countries returns the sorted distinct ISO3 codes a document's entities name: GPEs
+// with a code and NORP demonyms of one country ("Malian refugees" speaks of Mali).
+// Former states keep their own codes (SUN, YUG, CSK).
+func Countries(ents []Entity) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range ents {
+		if e.ISO3 != "" && !seen[e.ISO3] {
+			seen[e.ISO3] = true
+			out = append(out, e.ISO3)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SentenceActors returns, for every sentence that names a country (by a GPE or a
+// demonym, as Countries counts them), the sorted distinct ISO3 codes it names.
+func SentenceActors(ents []Entity) map[int][]string {
+	out := map[int][]string{}
+	for _, e := range ents {
+		if e.ISO3 == "" {
+			continue
+		}
+		codes := out[e.Sentence]
+		i := sort.SearchStrings(codes, e.ISO3)
+		if i < len(codes) && codes[i] == e.ISO3 {
+			continue
+		}
+		codes = append(codes, "")
+		copy(codes[i+1:], codes[i:])
+		codes[i] = e.ISO3
+		out[e.Sentence] = codes
+	}
+	return out
+}
+
+// word is a run of letters and digits, or one punctuation character, of the text:
+// the unit the gazetteer's trie walks over.
+type word struct {
+	start, end int
+	text       string // as written
+	key        string // lowercased, apostrophes straightened: the trie key
+	alnum      bool   // letters or digits, not punctuation
+	upper      bool   // first rune is an upper-case letter
+	allCaps    bool   // every letter is upper case (acronyms: "US", "WHO", "G20")
+	digit      bool   // digits only
+	afterBreak bool   // a line break separates it from the word before
+}
+
+// splitWords cuts text into words and single punctuation marks, dropping spaces, so
+// that "Afghan-led" yields "Afghan" and "Côte d'Ivoire" matches "Côte d’Ivoire".
+func splitWords(text string) []word {
+	var out []word
+	start := -1
+	brk := false
+	emit := func(w word) {
+		w.afterBreak = brk
+		brk = false
+		out = append(out, w)
+	}
+	flush := func(end int) {
+		if start >= 0 {
+			emit(newWord(text, start, end, true))
+			start = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if start < 0 {
+				start = i
+			}
+		case unicode.IsSpace(r):
+			flush(i)
+			if r == '\n' {
+				brk = true
+			}
+		default:
+			flush(i)
+			emit(newWord(text, i, i+utf8.RuneLen(r), false))
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+func newWord(text string, s, e int, alnum bool) word {
+	w := word{start: s, end: e, text: text[s:e], alnum: alnum}
+	if !alnum {
+		w.key = w.text
+		switch w.text {
+		case "\u2019", "\u2018", "`", "\u02bc":
+			w.key = "'"
+		case "\u2010", "\u2011", "\u2013":
+			w.key = "-"
+		}
+		return w
+	}
+	w.key = strings.ToLower(w.text)
+	first, _ := utf8.DecodeRuneInString(w.text)
+	w.upper = unicode.IsUpper(first)
+	w.allCaps, w.digit = true, true
+	letters := false
+	for _, r := range w.text {
+		if unicode.IsLetter(r) {
+			letters = true
+			w.digit = false
+			if !unicode.IsUpper(r) {
+				w.allCaps = false
+			}
+		}
+	}
+	if !letters {
+		w.allCaps = false
+	}
+	return w
+}
+
+// wordContext places the words in prose's annotation: their sentence, whether they
+// open it, and whether prose tagged them as proper nouns.
+type wordContext struct {
+	words     []word
+	sentence  []int
+	initial   []bool
+	properTag []bool
+}
+
+func newWordContext(words []word, ann *Annotation) *wordContext {
+	c := &wordContext{words: words, sentence: make([]int, len(words)), initial: make([]bool, len(words)), properTag: make([]bool, len(words))}
+	si, ti := 0, 0
+	opened := -1 // sentence whose first word has been seen
+	for i, w := range words {
+		for si < len(ann.Sentences)-1 && w.start >= ann.Sentences[si].End {
+			si++
+		}
+		c.sentence[i] = si
+		if w.alnum && !w.digit && opened != si {
+			// The first word of a sentence (after any numbering or bullet) is
+			// capitalised whatever it is.
+			opened = si
+			c.initial[i] = true
+		}
+		if len(ann.Sentences) == 0 && i == 0 {
+			c.initial[i] = w.alnum
+		}
+		for ti < len(ann.Tokens) && ann.Tokens[ti].End <= w.start {
+			ti++
+		}
+		if ti < len(ann.Tokens) && ann.Tokens[ti].Start <= w.start {
+			c.properTag[i] = strings.HasPrefix(ann.Tokens[ti].Tag, "NNP")
+		}
+	}
+	return c
+}
+
+// wordSpan returns the words [i, end) lying within the byte span [s, e).
+func (c *wordContext) wordSpan(s, e int) (int, int) {
+	i := sort.Search(len(c.words), func(k int) bool { return c.words[k].start >= s })
+	end := i
+	for end < len(c.words) && c.words[end].end <= e {
+		end++
+	}
+	return i, end
+}

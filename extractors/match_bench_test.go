@@ -1,0 +1,68 @@
+package extractors
+
+import (
+	"os"
+	"testing"
+
+	"github.com/framealign/framealign/framework"
+)
+
+// matchBenchSpeeches are a few real speeches of different lengths.
+var matchBenchSpeeches = []string{
+	"../../shared/corpora/ungdc/Session 75 - 2020/CHN_75_2020.txt",
+	"../../shared/corpora/ungdc/Session 66 - 2011/USA_66_2011.txt",
+	"../../shared/corpora/ungdc/Session 77 - 2022/KIR_77_2022.txt",
+	"../../shared/corpora/ungdc/Session 73 - 2018/FRA_73_2018.txt",
+}
+
+func loadMatchBenchSpeeches(b *testing.B) []string {
+	var texts []string
+	for _, p := range matchBenchSpeeches {
+		if data, err := os.ReadFile(p); err == nil {
+			texts = append(texts, string(data))
+		}
+	}
+	if len(texts) == 0 {
+		b.Skip("no speeches under ../shared/corpora/ungdc")
+	}
+	return texts
+}
+
+// BenchmarkAnnotate is the cost of prose annotation per document, the yardstick for
+// BenchmarkMatch.
+func BenchmarkAnnotate(b *testing.B) {
+	texts := loadMatchBenchSpeeches(b)
+	a := NewProseAnnotator()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := a.Annotate(texts[i%len(texts)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatch is the cost of matching the default framework's cues and scoring
+// per document, on annotations computed beforehand.
+func BenchmarkMatch(b *testing.B) {
+	texts := loadMatchBenchSpeeches(b)
+	a := NewProseAnnotator()
+	anns := make([]*Annotation, len(texts))
+	for i, t := range texts {
+		ann, err := a.Annotate(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		anns[i] = ann
+	}
+	fw := framework.Default()
+	m, err := NewMatcher(fw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(texts)
+		ms := m.Match(texts[k], anns[k])
+		Score(fw, ms, len(anns[k].Tokens))
+	}
+}

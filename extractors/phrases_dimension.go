@@ -1,0 +1,14 @@
+package extractors
+
+// PhraseDimension returns the dimension of the first cue match that overlaps the
+// phrase's span, "" if none does: "strategic dialogue mechanisms" carries the dimension
+// of the "strategic dialogue" cue found inside it. matches are the document's matches in
+// text order, as Matcher.Match returns them.
+func PhraseDimension(p Phrase, matches []Match) string {
+	for _, m := range matches {
+		if m.Start < p.End && p.Start < m.End {
+			return m.Dimension
+		}
+	}
+	return ""
+}
