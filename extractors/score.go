@@ -65,7 +65,7 @@ var groupWeights = map[string]float64{
 const saturation = 1.0
 
 // Alignment condenses a document's scores into one number in [0, 1] (0 when nothing
-// matched), as ALIGNMENT.md explains: every dimension earns 1-exp(-rate/saturation)
+// matched), as the README explains ("The three numbers"): every dimension earns 1-exp(-rate/saturation)
 // on its rate of non-negated hits per 1,000 tokens, so a second mention adds less
 // than the first and length does not win; dimensions are averaged within their group,
 // so breadth across a group counts; groups are weighted by groupWeights. Contrast

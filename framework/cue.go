@@ -12,7 +12,7 @@ import (
 const DefaultFiller = 3
 
 // Cue is a parsed cue: a phrase, or two phrases near each other, plus the phrases whose
-// presence in the sentence cancels it. The syntax is in CUES.md.
+// presence in the sentence cancels it. The syntax is in the README, "Frameworks and the cue language".
 type Cue struct {
 	Source string // the cue as written in the framework
 	// Terms is the phrase to find; for NEAR cues, the first of the two phrases.

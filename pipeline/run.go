@@ -193,6 +193,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 				return gctx.Err()
 			}
 		}
+		refSHA := sha256Hex(cfg.ReferenceText)
 		refDoc := corpus.Document{ID: "reference/" + cfg.ReferenceName, Source: "reference/" + cfg.ReferenceName,
 			Format: "txt", Encoding: "utf-8", Text: cfg.ReferenceText}
 		if err := send(newItem(refDoc, true, prev, analysisKey)); err != nil {
@@ -216,7 +217,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 						d.Meta[k] = v
 					}
 				}
+				// The reference article may also be a file of the corpus (as in
+				// examples/corpus): its row is marked too, so `not is_reference` leaves
+				// only the documents compared with it.
 				it := newItem(d, false, prev, analysisKey)
+				it.isRef = it.sha == refSHA
 				it.files = fi
 				return send(it)
 			})
@@ -309,7 +314,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 					prog.Documents++
 					prog.Tokens += row.NTokens
 					sum.Tokens += row.NTokens
-					if !cur.isRef {
+					if cur.seq != 0 { // the embedded reference is not a file of the corpus
 						switch cur.status {
 						case statusAdded:
 							sum.Added++
