@@ -3,6 +3,7 @@ package extractors
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -232,6 +233,40 @@ func TestFastEngineMatchesProseOnTrickyText(t *testing.T) {
 				t.Errorf("%s: token %d %q at [%d,%d) outside the text", name, i, tok.Text, tok.Start, tok.End)
 			}
 		}
+	}
+}
+
+// TestFastEngineMatchesProseOnShuffledText compares the engines on texts assembled at
+// random (fixed seed) from the words of the test speeches and awkward fragments, glued
+// with random separators: contexts no speech contains, at a few milliseconds a text.
+func TestFastEngineMatchesProseOnShuffledText(t *testing.T) {
+	paths, err := filepath.Glob("testdata/fastengine/*.txt")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no test speeches in testdata/fastengine: %v", err)
+	}
+	var pool []string
+	for _, p := range paths {
+		pool = append(pool, strings.Fields(readText(t, p))...)
+	}
+	pool = append(pool, "Mr.", "U.S.", "U.N.", "don't", "they'll", "I'm", "\u201c", "\u201d",
+		"\u2019s", "&rsquo;", "(", ")", "[", "]", "$5", "...", ". . .", "-", "--", ":-)", "(:",
+		"http://un.org/x", "a@b.org", "@UN", "1999", "3.5", "1,000", "CHAPTER", "IV.", "é",
+		"中国", "São", "Ki-moon", "*", "0", "-LRB-", "No.", "p.m.", "?", "!", "\"", "'", ";",
+		"Yahoo!", "e.g.", "Dr.", "St.", "Jan.", "\xff", "\u00a0", "UNITED", "NATIONS")
+	seps := []string{" ", " ", " ", "", "\n", "\n\n", "  ", "\t", " \r\n"}
+	rng := rand.New(rand.NewPCG(9, 2024))
+	fa := newFast(t)
+	n := 150
+	if testing.Short() {
+		n = 20
+	}
+	for k := 0; k < n; k++ {
+		var b strings.Builder
+		for j, words := 0, 3+rng.IntN(80); j < words; j++ {
+			b.WriteString(pool[rng.IntN(len(pool))])
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		compareEngines(t, fa, fmt.Sprintf("shuffled text %d %q", k, b.String()), b.String())
 	}
 }
 

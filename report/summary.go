@@ -14,7 +14,9 @@ type Summary struct {
 	// Runs are the last runs, oldest first.
 	Runs []output.Run
 	// Top are the most aligned documents, the reference excluded.
-	Top        []Document
+	Top []Document
+	// Bottom are the least aligned documents, least first, the reference excluded.
+	Bottom     []Document
 	Dimensions []DimensionTotal
 	Errors     []ErrorCount
 	// PhraseHeads ranks, per institutional head, its most frequent phrases.
@@ -39,6 +41,11 @@ type ErrorCount struct {
 // Summarize condenses an output folder: top documents by alignment, the last runs, and
 // the per-dimension, per-error and per-head counts.
 func Summarize(out *Output, top, runs int) Summary {
+	return SummarizeWithBottom(out, top, 0, runs)
+}
+
+// SummarizeWithBottom is Summarize that also lists the bottom least aligned documents.
+func SummarizeWithBottom(out *Output, top, bottom, runs int) Summary {
 	s := Summary{Documents: len(out.Documents.Rows)}
 	var docs []Document
 	for _, d := range out.Documents.Rows {
@@ -49,6 +56,9 @@ func Summarize(out *Output, top, runs int) Summary {
 		docs = append(docs, d)
 	}
 	ByAlignment(docs)
+	for i := len(docs) - 1; i >= 0 && len(s.Bottom) < bottom; i-- {
+		s.Bottom = append(s.Bottom, docs[i])
+	}
 	if len(docs) > top {
 		docs = docs[:top]
 	}

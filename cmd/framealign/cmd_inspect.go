@@ -22,6 +22,7 @@ func inspectCommand() *cli.Command {
 			"documents, hits per dimension, errors by reason and the most frequent mechanism phrases.",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "most aligned documents to list"},
+			&cli.IntFlag{Name: "bottom", Value: 0, Usage: "least aligned documents to list"},
 			&cli.IntFlag{Name: "runs", Value: 5, Usage: "last runs to list"},
 		},
 		Action: inspectAction,
@@ -44,7 +45,7 @@ func inspectAction(c *cli.Context) error {
 	if out.Documents.Has("year") {
 		tcol = "year"
 	}
-	printInspection(c.App.Writer, out.Dir, report.Summarize(out, c.Int("top"), c.Int("runs")), by, tcol)
+	printInspection(c.App.Writer, out.Dir, report.SummarizeWithBottom(out, c.Int("top"), c.Int("bottom"), c.Int("runs")), by, tcol)
 	return nil
 }
 
@@ -75,12 +76,20 @@ func printInspection(w io.Writer, dir string, s report.Summary, by, tcol string)
 
 	section(fmt.Sprintf("top %d documents by alignment (reference excluded)", len(s.Top)))
 	fmt.Fprintln(tw, "  alignment\tsimilarity\ttokens\tdocument")
-	for _, d := range s.Top {
-		label := d.DocID
-		if l := report.Label(d, by, tcol); l != d.DocID && by != "" {
-			label = fmt.Sprintf("%s  (%s)", d.DocID, l)
+	printDocs := func(docs []report.Document) {
+		for _, d := range docs {
+			label := d.DocID
+			if l := report.Label(d, by, tcol); l != d.DocID && by != "" {
+				label = fmt.Sprintf("%s  (%s)", d.DocID, l)
+			}
+			fmt.Fprintf(tw, "  %.3f\t%.3f\t%d\t%s\n", d.Alignment, d.Similarity, d.NTokens, label)
 		}
-		fmt.Fprintf(tw, "  %.3f\t%.3f\t%d\t%s\n", d.Alignment, d.Similarity, d.NTokens, label)
+	}
+	printDocs(s.Top)
+	if len(s.Bottom) > 0 {
+		section(fmt.Sprintf("bottom %d documents by alignment (least first)", len(s.Bottom)))
+		fmt.Fprintln(tw, "  alignment\tsimilarity\ttokens\tdocument")
+		printDocs(s.Bottom)
 	}
 
 	section("dimensions (all documents)")
