@@ -23,7 +23,8 @@ import (
 // never seen at load cannot be in prose's weights either, so "not interned" is "not
 // found" in both engines.
 
-// fastVocab interns every string that is part of a feature key of either model.
+// fastVocab interns every string that is part of a feature key of either model (and the
+// few strings, such as lower-cased tags, that the engine looks up as feature values).
 type fastVocab map[string]int32
 
 func (v fastVocab) intern(s string) int32 {
@@ -152,6 +153,7 @@ type fastModel struct {
 	tagDict     map[string]string // prose's tagMap: words with a fixed tag
 	tagTable    fastTable
 	tagRows     fastRows[int32] // weights times 1000: prose rounds them to 3 decimals
+	tagFloats   []float64       // the same weights as prose holds them, to replay its ties
 	tagBiasRow  int32
 	ctxStartIDs [2]int32 // "-START-", "-START2-"
 	ctxEndIDs   [2]int32 // "-END-", "-END2-"
@@ -317,6 +319,7 @@ func (m *fastModel) tagRow(key string, ws map[string]float64, classIndex map[str
 	sort.Slice(classes, func(a, b int) bool { return classes[a] < classes[b] })
 	ints := make([]int32, len(classes))
 	for j, c := range classes {
+		m.tagFloats = append(m.tagFloats, ws[m.classes[c]])
 		w := ws[m.classes[c]] * 1000
 		r := math.Round(w)
 		if math.Abs(w-r) > 1e-6 || math.Abs(r) > 1<<26 {

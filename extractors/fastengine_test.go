@@ -16,17 +16,17 @@ import (
 	"time"
 )
 
-const ungdcDir = "../../shared/corpora/ungdc"
+const fastCorpusDir = "../../shared/corpora/ungdc"
 
-// ungdcSpeeches lists the speeches of the UN General Debate corpus (macOS "._" debris
+// fastCorpusSpeeches lists the speeches of the UN General Debate corpus (macOS "._" debris
 // left out), skipping the test when the shared corpus is missing. Unless all is set it
 // returns about want speeches spread evenly over the sorted list, so every session is
 // represented.
-func ungdcSpeeches(tb testing.TB, all bool, want int) []string {
+func fastCorpusSpeeches(tb testing.TB, all bool, want int) []string {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join(ungdcDir, "*", "*.txt"))
+	paths, err := filepath.Glob(filepath.Join(fastCorpusDir, "*", "*.txt"))
 	if err != nil {
-		tb.Fatalf("list %s: %v", ungdcDir, err)
+		tb.Fatalf("list %s: %v", fastCorpusDir, err)
 	}
 	var speeches []string
 	for _, p := range paths {
@@ -35,7 +35,7 @@ func ungdcSpeeches(tb testing.TB, all bool, want int) []string {
 		}
 	}
 	if len(speeches) == 0 {
-		tb.Skipf("no speeches in %s", ungdcDir)
+		tb.Skipf("no speeches in %s", fastCorpusDir)
 	}
 	sort.Strings(speeches)
 	if all || len(speeches) <= want {
@@ -49,7 +49,7 @@ func ungdcSpeeches(tb testing.TB, all bool, want int) []string {
 	return sample
 }
 
-func readText(tb testing.TB, path string) string {
+func fastReadText(tb testing.TB, path string) string {
 	tb.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -67,9 +67,9 @@ func newFast(tb testing.TB) *FastAnnotator {
 	return fa
 }
 
-// annotationDiff describes the first difference between prose's annotation (want) and
+// fastAnnotationDiff describes the first difference between prose's annotation (want) and
 // the fast engine's (got) of text, or returns "" when they are identical.
-func annotationDiff(text string, want, got *Annotation) string {
+func fastAnnotationDiff(text string, want, got *Annotation) string {
 	if reflect.DeepEqual(want, got) {
 		return ""
 	}
@@ -107,41 +107,41 @@ func annotationDiff(text string, want, got *Annotation) string {
 	return fmt.Sprintf("prose has %d entities, fast %d", len(want.Entities), len(got.Entities))
 }
 
-// proseReruns is how many more times a tie document is given to prose, looking for the
-// fast engine's answer among prose's answers. A tie between two classes goes either way
-// in prose (30 of 40 runs one way on COM_79_2024), so 30 reruns miss a legitimate answer
-// with a probability far below one in a million.
-const proseReruns = 30
+// fastProseReruns is how many more times a document with a score tie is given to prose,
+// looking for the fast engine's answer among prose's answers. The fast engine gives
+// prose's most frequent answer (for a tie of two, one prose gives in at least half its
+// runs), so 30 reruns miss it with a probability below one in a billion.
+const fastProseReruns = 30
 
-// matchProse annotates text with both engines and returns "" when the fast engine's
+// fastMatchProse annotates text with both engines and returns "" when the fast engine's
 // annotation is prose's, or the first difference. Where prose's own answer depends on
 // Go's map order (a score tie, which the fast engine counts), prose is run again until
 // it gives the fast engine's answer, and only when it never does is that a difference.
 // reran tells whether prose had to be run again.
-func matchProse(fa *FastAnnotator, text string) (got *Annotation, st fastStats, reran bool, diff string) {
+func fastMatchProse(fa *FastAnnotator, text string) (got *Annotation, st fastStats, reran bool, diff string) {
 	prose := NewProseAnnotator()
 	want, werr := prose.Annotate(text)
 	got, st, gerr := fa.annotate(text)
 	if (werr != nil) != (gerr != nil) {
 		return got, st, false, fmt.Sprintf("prose error %v, fast error %v", werr, gerr)
 	}
-	diff = annotationDiff(text, want, got)
+	diff = fastAnnotationDiff(text, want, got)
 	if diff == "" || st.TagTies+st.LabelTies == 0 {
 		return got, st, false, diff
 	}
-	for k := 0; k < proseReruns; k++ {
+	for k := 0; k < fastProseReruns; k++ {
 		again, err := prose.Annotate(text)
 		if err == nil && reflect.DeepEqual(again, got) {
 			return got, st, true, ""
 		}
 	}
-	return got, st, true, fmt.Sprintf("%s (and %d more prose runs never gave the fast answer)", diff, proseReruns)
+	return got, st, true, fmt.Sprintf("%s (and %d more prose runs never gave the fast answer)", diff, fastProseReruns)
 }
 
-// compareEngines fails the test on the first difference between the engines on text.
-func compareEngines(t *testing.T, fa *FastAnnotator, name, text string) (*Annotation, fastStats, bool) {
+// fastCompareEngines fails the test on the first difference between the engines on text.
+func fastCompareEngines(t *testing.T, fa *FastAnnotator, name, text string) (*Annotation, fastStats, bool) {
 	t.Helper()
-	got, st, reran, diff := matchProse(fa, text)
+	got, st, reran, diff := fastMatchProse(fa, text)
 	if diff != "" {
 		t.Errorf("%s: fast engine differs from prose (tagger ties %d, label ties %d): %s",
 			name, st.TagTies, st.LabelTies, diff)
@@ -153,20 +153,21 @@ func compareEngines(t *testing.T, fa *FastAnnotator, name, text string) (*Annota
 // annotations, document by document. FRAMEALIGN_CORPUS_TESTS=1 runs all 1,551.
 func TestFastEngineMatchesProse(t *testing.T) {
 	all := os.Getenv("FRAMEALIGN_CORPUS_TESTS") == "1"
-	speeches := ungdcSpeeches(t, all, 30)
+	speeches := fastCorpusSpeeches(t, all, 30)
 	if testing.Short() && !all {
 		speeches = speeches[:5]
 	}
 	fa := newFast(t)
-	var tokens, entities, ties, tieDocs, reruns int
+	var tokens, entities, tagTies, labelTies, tieDocs, reruns int
 	for _, p := range speeches {
-		ann, st, reran := compareEngines(t, fa, p, readText(t, p))
+		ann, st, reran := fastCompareEngines(t, fa, p, fastReadText(t, p))
 		if ann != nil {
 			tokens += len(ann.Tokens)
 			entities += len(ann.Entities)
 		}
 		if st.TagTies+st.LabelTies > 0 {
-			ties += st.TagTies + st.LabelTies
+			tagTies += st.TagTies
+			labelTies += st.LabelTies
 			tieDocs++
 		}
 		if reran {
@@ -176,9 +177,9 @@ func TestFastEngineMatchesProse(t *testing.T) {
 	if tokens < 1000*len(speeches) || entities == 0 {
 		t.Errorf("%d speeches gave %d tokens and %d entities: too few to have compared anything", len(speeches), tokens, entities)
 	}
-	t.Logf("compared %d speeches, %d tokens, %d entities; %d score ties in %d speeches, "+
+	t.Logf("compared %d speeches, %d tokens, %d entities; %d tagger and %d label score ties in %d speeches, "+
 		"%d of which differed from prose's first run and matched a rerun",
-		len(speeches), tokens, entities, ties, tieDocs, reruns)
+		len(speeches), tokens, entities, tagTies, labelTies, tieDocs, reruns)
 }
 
 // TestFastEngineMatchesProseOnTestdataSpeeches compares the engines on the speeches
@@ -190,15 +191,15 @@ func TestFastEngineMatchesProseOnTestdataSpeeches(t *testing.T) {
 	}
 	fa := newFast(t)
 	for _, p := range paths {
-		ann, _, _ := compareEngines(t, fa, p, readText(t, p))
+		ann, _, _ := fastCompareEngines(t, fa, p, fastReadText(t, p))
 		if ann == nil || len(ann.Tokens) < 300 || len(ann.Sentences) < 10 || len(ann.Entities) == 0 {
 			t.Errorf("%s: a UN speech should give hundreds of tokens, sentences and some entities", p)
 		}
 	}
 }
 
-// trickyTexts exercise the corners of prose's tokenizer, segmenter, tagger and chunker.
-var trickyTexts = map[string]string{
+// fastTrickyTexts exercise the corners of prose's tokenizer, segmenter, tagger and chunker.
+var fastTrickyTexts = map[string]string{
 	"empty":          "",
 	"blank":          " \n\t  \n",
 	"punctuation":    "... !!! ?? ;;; ,,, --- ((( ))) \"\" ''",
@@ -217,14 +218,14 @@ var trickyTexts = map[string]string{
 
 func TestFastEngineMatchesProseOnTrickyText(t *testing.T) {
 	fa := newFast(t)
-	names := make([]string, 0, len(trickyTexts))
-	for name := range trickyTexts {
+	names := make([]string, 0, len(fastTrickyTexts))
+	for name := range fastTrickyTexts {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		text := trickyTexts[name]
-		ann, _, _ := compareEngines(t, fa, name, text)
+		text := fastTrickyTexts[name]
+		ann, _, _ := fastCompareEngines(t, fa, name, text)
 		if ann == nil {
 			continue
 		}
@@ -246,7 +247,7 @@ func TestFastEngineMatchesProseOnShuffledText(t *testing.T) {
 	}
 	var pool []string
 	for _, p := range paths {
-		pool = append(pool, strings.Fields(readText(t, p))...)
+		pool = append(pool, strings.Fields(fastReadText(t, p))...)
 	}
 	pool = append(pool, "Mr.", "U.S.", "U.N.", "don't", "they'll", "I'm", "\u201c", "\u201d",
 		"\u2019s", "&rsquo;", "(", ")", "[", "]", "$5", "...", ". . .", "-", "--", ":-)", "(:",
@@ -266,7 +267,7 @@ func TestFastEngineMatchesProseOnShuffledText(t *testing.T) {
 			b.WriteString(pool[rng.IntN(len(pool))])
 			b.WriteString(seps[rng.IntN(len(seps))])
 		}
-		compareEngines(t, fa, fmt.Sprintf("shuffled text %d %q", k, b.String()), b.String())
+		fastCompareEngines(t, fa, fmt.Sprintf("shuffled text %d %q", k, b.String()), b.String())
 	}
 }
 
@@ -277,7 +278,7 @@ func TestFastEngineMatchesProseOnShuffledText(t *testing.T) {
 func TestFastEngineKeepsProseSharedTokens(t *testing.T) {
 	fa := newFast(t)
 	text := "Nations matter. We thank the United Nations for its work."
-	ann, _, _ := compareEngines(t, fa, "shared", text)
+	ann, _, _ := fastCompareEngines(t, fa, "shared", text)
 	if ann == nil || len(ann.Tokens) < 2 {
 		t.Fatalf("no tokens for %q", text)
 	}
@@ -315,7 +316,7 @@ func TestFastAnnotatorConcurrent(t *testing.T) {
 	texts := make([]string, len(paths))
 	want := make([]*Annotation, len(paths))
 	for i, p := range paths {
-		texts[i] = readText(t, p)
+		texts[i] = fastReadText(t, p)
 		if want[i], err = fa.Annotate(texts[i]); err != nil {
 			t.Fatalf("annotate %s: %v", p, err)
 		}
@@ -334,7 +335,7 @@ func TestFastAnnotatorConcurrent(t *testing.T) {
 				got, err := shared.Annotate(texts[i])
 				if err != nil {
 					errs <- fmt.Sprintf("goroutine %d, %s: %v", g, paths[i], err)
-				} else if d := annotationDiff(texts[i], want[i], got); d != "" {
+				} else if d := fastAnnotationDiff(texts[i], want[i], got); d != "" {
 					errs <- fmt.Sprintf("goroutine %d, %s: %s", g, paths[i], d)
 				}
 			}
@@ -350,7 +351,7 @@ func TestFastAnnotatorConcurrent(t *testing.T) {
 // FuzzFastEngineMatchesProse requires identical annotations on arbitrary text. Seeds
 // are in testdata/fuzz/FuzzFastEngineMatchesProse.
 func FuzzFastEngineMatchesProse(f *testing.F) {
-	for _, text := range trickyTexts {
+	for _, text := range fastTrickyTexts {
 		f.Add(text)
 	}
 	fa, err := NewFastAnnotator()
@@ -358,21 +359,21 @@ func FuzzFastEngineMatchesProse(f *testing.F) {
 		f.Fatalf("NewFastAnnotator: %v", err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		if _, st, _, diff := matchProse(fa, text); diff != "" {
+		if _, st, _, diff := fastMatchProse(fa, text); diff != "" {
 			t.Fatalf("fast engine differs from prose on %q (tagger ties %d, label ties %d): %s",
 				text, st.TagTies, st.LabelTies, diff)
 		}
 	})
 }
 
-// benchSpeeches returns a fixed sample of real speeches and their token count.
-func benchSpeeches(b *testing.B) ([]string, int) {
-	paths := ungdcSpeeches(b, false, 20)
+// fastBenchSpeeches returns a fixed sample of real speeches and their token count.
+func fastBenchSpeeches(b *testing.B) ([]string, int) {
+	paths := fastCorpusSpeeches(b, false, 20)
 	texts := make([]string, len(paths))
 	tokens := 0
 	fa := newFast(b)
 	for i, p := range paths {
-		texts[i] = readText(b, p)
+		texts[i] = fastReadText(b, p)
 		ann, err := fa.Annotate(texts[i])
 		if err != nil {
 			b.Fatalf("annotate %s: %v", p, err)
@@ -382,8 +383,8 @@ func benchSpeeches(b *testing.B) ([]string, int) {
 	return texts, tokens
 }
 
-func benchAnnotator(b *testing.B, a Annotator) {
-	texts, tokens := benchSpeeches(b)
+func fastBenchAnnotator(b *testing.B, a Annotator) {
+	texts, tokens := fastBenchSpeeches(b)
 	b.Run("serial", func(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -421,18 +422,18 @@ func benchAnnotator(b *testing.B, a Annotator) {
 }
 
 // BenchmarkAnnotateProse is the baseline: prose with one shared model.
-func BenchmarkAnnotateProse(b *testing.B) { benchAnnotator(b, NewProseAnnotator()) }
+func BenchmarkAnnotateProse(b *testing.B) { fastBenchAnnotator(b, NewProseAnnotator()) }
 
 // BenchmarkAnnotateFast is the fast engine on the same speeches.
-func BenchmarkAnnotateFast(b *testing.B) { benchAnnotator(b, newFast(b)) }
+func BenchmarkAnnotateFast(b *testing.B) { fastBenchAnnotator(b, newFast(b)) }
 
-// benchCorpus annotates every speech of the UNGDC corpus with one worker per core, as
+// fastBenchCorpus annotates every speech of the UNGDC corpus with one worker per core, as
 // the pipeline's annotate stage does, and reports the time for the whole corpus.
-func benchCorpus(b *testing.B, a Annotator) {
-	paths := ungdcSpeeches(b, true, 0)
+func fastBenchCorpus(b *testing.B, a Annotator) {
+	paths := fastCorpusSpeeches(b, true, 0)
 	texts := make([]string, len(paths))
 	for i, p := range paths {
-		texts[i] = readText(b, p)
+		texts[i] = fastReadText(b, p)
 	}
 	workers := runtime.GOMAXPROCS(0)
 	var tokens atomic.Int64
@@ -469,10 +470,10 @@ func benchCorpus(b *testing.B, a Annotator) {
 
 // BenchmarkCorpusFast times the fast engine over all 1,551 speeches (-benchtime 1x gives
 // the figure of a fresh process, word cache cold).
-func BenchmarkCorpusFast(b *testing.B) { benchCorpus(b, newFast(b)) }
+func BenchmarkCorpusFast(b *testing.B) { fastBenchCorpus(b, newFast(b)) }
 
 // BenchmarkCorpusProse times prose over all 1,551 speeches (minutes).
-func BenchmarkCorpusProse(b *testing.B) { benchCorpus(b, NewProseAnnotator()) }
+func BenchmarkCorpusProse(b *testing.B) { fastBenchCorpus(b, NewProseAnnotator()) }
 
 // TestFastModelHoldsEveryProseWeight checks the interned tables against prose's own
 // assets: every feature key of the tagger and every (feature, value, label) key of the
