@@ -25,9 +25,7 @@ func TestKnownGroupsOnTheCorpus(t *testing.T) {
 		out = filepath.Join(t.TempDir(), "out")
 	}
 	cfg := testConfig(t, []string{corpusDir}, out)
-	if cfg.Annotator = corpusTestAnnotator(); cfg.Annotator == nil {
-		cfg.Annotator = nil
-	}
+	cfg.Annotator = corpusTestAnnotator()
 	sum, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

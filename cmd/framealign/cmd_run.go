@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +43,7 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "full", Usage: "re-analyse every document, ignoring the previous run"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 3 when any document fails"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the run to this file"},
 		},
 		Action: runAction,
 	}
@@ -72,6 +74,18 @@ func runAction(c *cli.Context) error {
 	annotator, err := newEngine(c.String("engine"))
 	if err != nil {
 		return err
+	}
+
+	if p := c.String("cpuprofile"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -7,11 +7,12 @@ import (
 	"github.com/framealign/framealign/extractors"
 )
 
-const defaultEngine = "prose"
+const defaultEngine = "fast"
 
 // engines are the annotation engines --engine can select.
 var engines = map[string]func() (extractors.Annotator, error){
 	"prose": func() (extractors.Annotator, error) { return extractors.NewProseAnnotator(), nil },
+	"fast":  func() (extractors.Annotator, error) { return extractors.NewFastAnnotator() },
 }
 
 func engineNames() []string {
