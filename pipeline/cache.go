@@ -26,6 +26,13 @@ type Cache struct {
 	db  *bolt.DB
 	enc *zstd.Encoder
 	dec *zstd.Decoder
+
+	puts    chan cacheEntry // entries waiting for the writer
+	written chan error      // the writer's last error, when it has stopped
+}
+
+type cacheEntry struct {
+	key, blob []byte
 }
 
 // OpenCache opens (creating if needed) the annotation cache in dir.
@@ -44,13 +51,64 @@ func OpenCache(dir string) (*Cache, error) {
 	}
 	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	dec, _ := zstd.NewReader(nil)
-	return &Cache{db: db, enc: enc, dec: dec}, nil
+	c := &Cache{db: db, enc: enc, dec: dec, puts: make(chan cacheEntry, 256), written: make(chan error, 1)}
+	go c.writer()
+	return c, nil
 }
 
-// Close closes the cache file.
+// writer stores entries in batches, one synced transaction per batch: a sync per
+// document would cost more than annotating it with the fast engine.
+func (c *Cache) writer() {
+	var firstErr error
+	batch := make([]cacheEntry, 0, 64)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		err := c.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(annotationsBucket)
+			for _, e := range batch {
+				if err := b.Put(e.key, e.blob); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		batch = batch[:0]
+	}
+	for e := range c.puts {
+		batch = append(batch, e)
+		// Take whatever else is waiting, then commit.
+		for more := true; more && len(batch) < cap(batch); {
+			select {
+			case e, ok := <-c.puts:
+				if !ok {
+					more = false
+					break
+				}
+				batch = append(batch, e)
+			default:
+				more = false
+			}
+		}
+		flush()
+	}
+	flush()
+	c.written <- firstErr
+}
+
+// Close waits for the pending entries to be stored and closes the cache file.
 func (c *Cache) Close() error {
+	close(c.puts)
+	err := <-c.written
 	c.dec.Close()
-	return c.db.Close()
+	if cerr := c.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func cacheKey(contentSHA string) []byte { return []byte(annotationFormat + ":" + contentSHA) }
@@ -74,13 +132,11 @@ func (c *Cache) Get(contentSHA, text string) (*extractors.Annotation, error) {
 	return decodeAnnotation(raw, text)
 }
 
-// Put stores the annotation of the text whose hash is contentSHA. Concurrent calls
-// are gathered into one transaction (bbolt's Batch).
-func (c *Cache) Put(contentSHA, text string, ann *extractors.Annotation) error {
-	blob := c.enc.EncodeAll(encodeAnnotation(ann, text), nil)
-	return c.db.Batch(func(tx *bolt.Tx) error {
-		return tx.Bucket(annotationsBucket).Put(cacheKey(contentSHA), blob)
-	})
+// Put queues the annotation of the text whose hash is contentSHA for storing; it is
+// on disk once a batch holding it commits, at the latest when Close returns. An entry
+// lost to a crash before that costs its document one more annotation next time.
+func (c *Cache) Put(contentSHA, text string, ann *extractors.Annotation) {
+	c.puts <- cacheEntry{key: cacheKey(contentSHA), blob: c.enc.EncodeAll(encodeAnnotation(ann, text), nil)}
 }
 
 // encodeAnnotation writes an annotation compactly: offsets as varint deltas, tags and

@@ -13,16 +13,21 @@ func TestCacheGivesBackTheSameAnnotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := OpenCache(t.TempDir())
+	dir := t.TempDir()
+	c, err := OpenCache(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { c.Close() }()
 	sha := sha256Hex(text)
 	if got, _ := c.Get(sha, text); got != nil {
 		t.Fatal("empty cache returned an annotation")
 	}
-	if err := c.Put(sha, text, ann); err != nil {
+	c.Put(sha, text, ann)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = OpenCache(dir); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.Get(sha, text)
@@ -39,13 +44,18 @@ func TestCacheGivesBackTheSameAnnotation(t *testing.T) {
 func BenchmarkCacheGet(b *testing.B) {
 	_, text := extractors.DefaultReference()
 	ann, _ := extractors.NewProseAnnotator().Annotate(text)
-	c, err := OpenCache(b.TempDir())
+	dir := b.TempDir()
+	c, err := OpenCache(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { c.Close() }()
 	sha := sha256Hex(text)
 	c.Put(sha, text, ann)
+	c.Close()
+	if c, err = OpenCache(dir); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Get(sha, text); err != nil {

@@ -128,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 		ann, err := cfg.Annotator.Annotate(text)
 		if err == nil {
-			_ = cache.Put(sha, text, ann)
+			cache.Put(sha, text, ann)
 		}
 		return ann, err
 	})
@@ -452,8 +452,7 @@ func annotate(it *item, a extractors.Annotator, cache *Cache, calls *atomic.Int6
 		return
 	}
 	it.ann = ann
-	// A cache that cannot be written costs speed on the next run, not this run's result.
-	_ = cache.Put(it.sha, it.doc.Text, ann)
+	cache.Put(it.sha, it.doc.Text, ann)
 }
 
 func extract(it *item, a *Analyzer) {
