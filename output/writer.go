@@ -29,6 +29,10 @@ const RunIDKey = "framealign.run_id"
 
 const tmpMarker = ".tmp-"
 
+// rowGroupRows is the number of rows per row group: large enough for good compression
+// and fast scans, small enough that a writer's buffers stay at a few megabytes.
+const rowGroupRows = 32 << 10
+
 // tmpName is where a table is written before it is renamed into place.
 func tmpName(dir, name, runID string) string {
 	return filepath.Join(dir, "."+name+tmpMarker+runID)
@@ -39,6 +43,9 @@ func writerOptions(runID string) []parquet.WriterOption {
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
 		parquet.KeyValueMetadata(RunIDKey, runID),
 		parquet.PageBufferSize(256 << 10),
+		// A row group is held in memory until it is written: cap it, so memory stays
+		// flat however large the corpus (parquet-go's default is unbounded).
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
 	}
 }
 

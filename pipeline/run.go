@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 	var prev *previous
 	if !cfg.Full {
-		if prev, err = loadPrevious(cfg.Out); err != nil {
+		if prev, err = loadPrevious(cfg.Out, analysisKey); err != nil {
 			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
 		}
 	}

@@ -121,15 +121,25 @@ type previous struct {
 }
 
 // loadPrevious reads the tables of the last complete run, or returns nil when the
-// folder holds none.
-func loadPrevious(dir string) (*previous, error) {
+// folder holds none. The rows of the evidence tables are read only when some
+// document was analysed as this run would (same analysisKey) and so may be reused:
+// after a framework change none is.
+func loadPrevious(dir, analysisKey string) (*previous, error) {
 	docs, err := output.ReadRows[output.Document](filepath.Join(dir, output.DocumentsTable))
 	if err != nil || docs == nil {
 		return nil, err
 	}
 	p := &previous{docs: map[string]output.Document{}}
+	reusable := false
 	for _, d := range docs {
 		p.docs[d.DocID] = d
+		reusable = reusable || d.AnalysisSHA256 == analysisKey
+	}
+	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
+		return nil, err
+	}
+	if !reusable {
+		return p, nil
 	}
 	if p.scores, err = groupRows(dir, output.ScoresTable, func(r output.Score) string { return r.DocID }); err != nil {
 		return nil, err
@@ -141,9 +151,6 @@ func loadPrevious(dir string) (*previous, error) {
 		return nil, err
 	}
 	if p.entities, err = groupRows(dir, output.EntitiesTable, func(r output.Entity) string { return r.DocID }); err != nil {
-		return nil, err
-	}
-	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
 		return nil, err
 	}
 	return p, nil

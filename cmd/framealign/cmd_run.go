@@ -165,7 +165,8 @@ type progressPrinter struct {
 	tty      bool
 	last     time.Time
 	every    time.Duration
-	lastLine pipeline.Progress
+	lastLine pipeline.Progress // the latest state
+	shown    pipeline.Progress // the state last drawn
 	drawn    bool
 }
 
@@ -187,6 +188,7 @@ func (p *progressPrinter) update(pr pipeline.Progress) {
 }
 
 func (p *progressPrinter) draw(pr pipeline.Progress) {
+	p.shown = pr
 	rate := 0.0
 	if s := pr.Elapsed.Seconds(); s > 0 {
 		rate = float64(pr.Tokens) / s
@@ -213,9 +215,12 @@ func (p *progressPrinter) draw(pr pipeline.Progress) {
 		pr.FilesDone, pr.FilesTotal, pr.Documents, pr.Failed, rate, eta)
 }
 
+// finish draws the final state, so the last line says where the run ended.
 func (p *progressPrinter) finish() {
 	if p.tty && p.drawn {
 		p.draw(p.lastLine)
 		fmt.Fprintln(p.w)
+	} else if !p.tty && p.lastLine != p.shown {
+		p.draw(p.lastLine)
 	}
 }

@@ -216,3 +216,48 @@ func TestSecondRunOnTheSameFolderStopsAndNamesTheFirst(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestStrictRunExits3WhenADocumentFails(t *testing.T) {
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
+	os.WriteFile(filepath.Join(corpusDir, "empty.txt"), nil, 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	b, err := framealign("run", corpusDir, "--out", out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("without --strict a failed document must not fail the run: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), "failed 1") {
+		t.Errorf("summary does not report the failure:\n%s", b)
+	}
+	b, err = framealign("run", corpusDir, "--out", out, "--strict", "--quiet").CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Fatalf("--strict: exit %v, want 3\n%s", err, b)
+	}
+	if !strings.Contains(string(b), "1 documents failed") {
+		t.Errorf("--strict message: %s", b)
+	}
+}
+
+func TestProgressIsAPlainLineWhenStderrIsNotATerminal(t *testing.T) {
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
+	cmd := framealign("run", corpusDir, "--out", filepath.Join(t.TempDir(), "out"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stderr.String(), "\r") {
+		t.Errorf("a carriage-return bar was drawn on a pipe: %q", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "4/4 files") {
+		t.Errorf("no final progress line on stderr: %q", stderr.String())
+	}
+	for _, want := range []string{"5 documents", "added 4", "skipped 1 files", "tokens/s", "documents.parquet"} {
+		if !strings.Contains(string(stdout), want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}

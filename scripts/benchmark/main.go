@@ -3,11 +3,11 @@
 // peak memory and the ratios:
 //
 //	go run ./scripts/benchmark                      # ../shared/corpora/ungdc, all CPUs
-//	go run ./scripts/benchmark -copies 4            # the corpus four times over (memory check)
-//	go run ./scripts/benchmark -engine prose        # framealign with prose itself
+//	go run ./scripts/benchmark -copies 4 -engines fast -skip-baselines   # memory on 4x the corpus
 //
 // Each contender runs in its own process, so its peak RSS is its own.
-//   - framealign: `framealign run CORPUS --out TMP --full --quiet`, the real command;
+//   - framealign: `framealign run CORPUS --out TMP --full --quiet --engine E`, the real
+//     command, once per engine (fast: prose's models re-implemented; prose: prose);
 //   - prose shared: prose.NewDocument with one shared model on -workers goroutines;
 //   - prose per document: prose.NewDocument(text) as prose's README shows, which
 //     reloads the models every call (on a sample, -perdoc-docs, as it is slow).
@@ -50,7 +50,7 @@ func main() {
 	perDocDocs := flag.Int("perdoc-docs", 60, "documents for the per-document baseline (0 = all)")
 	sharedDocs := flag.Int("shared-docs", 0, "documents for the shared-model baseline (0 = all)")
 	copies := flag.Int("copies", 1, "run framealign on the corpus this many times over (each copy made distinct)")
-	engine := flag.String("engine", "", "framealign --engine (default: framealign's default)")
+	engines := flag.String("engines", "fast,prose", "framealign engines to measure, comma-separated")
 	skipBaselines := flag.Bool("skip-baselines", false, "measure framealign only")
 	flag.Parse()
 
@@ -75,17 +75,19 @@ func main() {
 	files := corpusFiles(target)
 	fmt.Printf("corpus %s: %d speeches (x%d), %d workers, GOMAXPROCS %d, %s\n", *corpusDir, len(files), *copies, *workers, runtime.GOMAXPROCS(0), time.Now().Format(time.RFC3339))
 
-	args := []string{"run", target, "--out", filepath.Join(tmp, "out"), "--full", "--quiet", "--workers", fmt.Sprint(*workers)}
-	if *engine != "" {
-		args = append(args, "--engine", *engine)
+	var results []result
+	for _, engine := range strings.Split(*engines, ",") {
+		out := filepath.Join(tmp, "out-"+engine)
+		args := []string{"run", target, "--out", out, "--full", "--quiet", "--workers", fmt.Sprint(*workers), "--engine", engine}
+		start := time.Now()
+		cmd := exec.Command(bin, args...)
+		cmd.Stderr = os.Stderr
+		check(cmd.Run())
+		fa := result{Name: "framealign run --engine " + engine, Seconds: time.Since(start).Seconds(), RSSMB: maxRSS(cmd)}
+		fa.Docs, fa.Tokens = len(files), countTokens(out)
+		results = append(results, fa)
 	}
-	start := time.Now()
-	cmd := exec.Command(bin, args...)
-	cmd.Stderr = os.Stderr
-	check(cmd.Run())
-	fa := result{Name: "framealign run", Seconds: time.Since(start).Seconds(), RSSMB: maxRSS(cmd)}
-	fa.Docs, fa.Tokens = len(files), countTokens(filepath.Join(tmp, "out"))
-	results := []result{fa}
+	nFA := len(results)
 
 	if !*skipBaselines {
 		for _, m := range []string{"shared", "perdoc"} {
@@ -104,9 +106,13 @@ func main() {
 	for _, r := range results {
 		fmt.Printf("%-34s %8d %11d %9.1f %10.2f %12.0f %7.0f MB\n", r.Name, r.Docs, r.Tokens, r.Seconds, r.docsPerSec(), r.tokensPerSec(), r.RSSMB)
 	}
-	if len(results) == 3 {
-		fmt.Printf("\nframealign / prose shared model (same workers): %.2fx tokens/s\n", fa.tokensPerSec()/results[1].tokensPerSec())
-		fmt.Printf("framealign / prose per document:                %.2fx tokens/s\n", fa.tokensPerSec()/results[2].tokensPerSec())
+	if len(results) == nFA+2 {
+		shared, perDoc := results[nFA], results[nFA+1]
+		fmt.Println()
+		for _, fa := range results[:nFA] {
+			fmt.Printf("%s: %.2fx the prose shared-model baseline, %.2fx the per-document baseline (tokens/s)\n",
+				fa.Name, fa.tokensPerSec()/shared.tokensPerSec(), fa.tokensPerSec()/perDoc.tokensPerSec())
+		}
 	}
 }
 
