@@ -50,6 +50,9 @@ func runCommand() *cli.Command {
 }
 
 func runAction(c *cli.Context) error {
+	// First of all, so that an interrupt while the models load is an orderly stop too.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if c.NArg() == 0 {
 		return &exitError{code: exitFailure, err: errors.New("run: give at least one corpus folder or file")}
 	}
@@ -87,9 +90,6 @@ func runAction(c *cli.Context) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	stderr := c.App.ErrWriter
 	if stderr == nil {

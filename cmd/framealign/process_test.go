@@ -168,11 +168,13 @@ func TestRunInterruptedExits130AndKeepsThePreviousTables(t *testing.T) {
 	}
 	firstID, _ := snapshot(t, out)
 	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), filepath.Join(corpusDir, "new"))
-	cmd := framealign("run", corpusDir, "--out", out, "--quiet", "--full")
+	// prose itself, so that the run lasts long enough to be interrupted.
+	cmd := framealign("run", corpusDir, "--out", out, "--quiet", "--full", "--engine", "prose")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(400 * time.Millisecond)
+	waitForLock(t, out)
+	time.Sleep(200 * time.Millisecond)
 	start := time.Now()
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
@@ -192,18 +194,12 @@ func TestSecondRunOnTheSameFolderStopsAndNamesTheFirst(t *testing.T) {
 	corpusDir := filepath.Join(t.TempDir(), "corpus")
 	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), corpusDir)
 	out := filepath.Join(t.TempDir(), "out")
-	first := framealign("run", corpusDir, "--out", out, "--quiet", "--workers", "1")
+	first := framealign("run", corpusDir, "--out", out, "--quiet", "--workers", "1", "--engine", "prose")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer first.Wait()
-	// Wait for the first run to take the lock.
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat(filepath.Join(out, ".framealign", "lock")); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitForLock(t, out)
 	b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 4 {
@@ -213,6 +209,18 @@ func TestSecondRunOnTheSameFolderStopsAndNamesTheFirst(t *testing.T) {
 		t.Errorf("message %q does not name PID %d", b, pid)
 	}
 	first.Process.Signal(os.Interrupt)
+}
+
+// waitForLock waits until a run has taken the output folder's lock.
+func waitForLock(t *testing.T, out string) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(filepath.Join(out, ".framealign", "lock")); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the run never took the lock")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
