@@ -234,6 +234,7 @@ func Place(text string, words []ProseToken, sentTexts []string, ents []ProseEnti
 // a paragraph, followed by a line starting with a capital: "Favorable conditions").
 // A single line break inside a hard-wrapped paragraph ("Bosnia and\nHerzegovina") is
 // not a sentence end; many UN speeches are wrapped at about 55 characters.
+// Annotations are cached: a change to these rules must change pipeline.annotationFormat.
 func appendLines(sents []Sentence, text string, start, end int) []Sentence {
 	from := start
 	for i := start; i < end; i++ {
@@ -295,4 +296,29 @@ func blankLineBefore(text string, lineStart int) bool {
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'
+}
+
+// lazyAnnotator loads its engine on the first Annotate, so a run whose documents all
+// come from the cache or are unchanged never pays for loading a model.
+type lazyAnnotator struct {
+	name   string
+	load   func() (Annotator, error)
+	once   sync.Once
+	engine Annotator
+	err    error
+}
+
+// Lazy returns an Annotator named name that calls load on its first use.
+func Lazy(name string, load func() (Annotator, error)) Annotator {
+	return &lazyAnnotator{name: name, load: load}
+}
+
+func (l *lazyAnnotator) Name() string { return l.name }
+
+func (l *lazyAnnotator) Annotate(text string) (*Annotation, error) {
+	l.once.Do(func() { l.engine, l.err = l.load() })
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.engine.Annotate(text)
 }

@@ -56,6 +56,11 @@ func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(st
 	return a, nil
 }
 
+// Version names what, besides the framework and the reference, decides the rows:
+// the similarity's IDF table. It is part of every row's analysis key, so a new table
+// re-analyses the documents on the next run.
+func (a *Analyzer) Version() string { return a.similarity.Table().Version }
+
 // Analyze computes the rows of one document.
 func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation) *Analysis {
 	out := &Analysis{NTokens: len(ann.Tokens), NSentences: len(ann.Sentences)}

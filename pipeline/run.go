@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,7 +136,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", err)
 	}
-	analysisKey := sha256Hex(cfg.Framework.SHA256() + "\x00" + sha256Hex(cfg.ReferenceText) + "\x00" + cfg.Version)
+	analysisKey := sha256Hex(strings.Join([]string{cfg.Framework.SHA256(), sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
 
 	var prev *previous
 	if !cfg.Full {
@@ -149,7 +150,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	runID := started.UTC().Format("20060102T150405.000000Z")
-	sum := &Summary{RunID: runID, Out: cfg.Out, Skipped: len(disc.Skipped)}
+	sum := &Summary{RunID: runID, Out: cfg.Out, Skipped: len(disc.Skipped), Failed: len(disc.Problems)}
 	var errorsRows []output.Error
 	for _, p := range disc.Problems {
 		errorsRows = append(errorsRows, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})

@@ -205,6 +205,7 @@ func TestRunAccountsForEveryFile(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "binary.txt"), []byte("\x00\x01\x02\x03PK\x03\x04\x00\x00\xff\xfe\x00"), 0o644)
 	os.WriteFile(filepath.Join(root, "._empty.txt"), []byte("\x00\x05\x16\x07Mac OS X"), 0o644)
 	os.WriteFile(filepath.Join(root, ".hidden.txt"), []byte("hidden text"), 0o644)
+	os.WriteFile(filepath.Join(root, "minutes.docx"), []byte("PK\x03\x04"), 0o644)
 	out := filepath.Join(t.TempDir(), "out")
 	sum := mustRun(t, testConfig(t, []string{root}, out))
 
@@ -216,12 +217,16 @@ func TestRunAccountsForEveryFile(t *testing.T) {
 	for _, e := range errs {
 		reasons[e.Source] = e.Stage + ": " + e.Error
 	}
-	if len(errs) != 2 || !strings.Contains(reasons["empty.txt"], "empty") || !strings.Contains(reasons["binary.txt"], "binary") {
-		t.Errorf("errors = %v, want an empty-file row and a binary-file row", reasons)
+	if len(errs) != 3 || !strings.Contains(reasons["empty.txt"], "empty") || !strings.Contains(reasons["binary.txt"], "binary") ||
+		!strings.Contains(reasons["minutes.docx"], "unsupported format .docx") {
+		t.Errorf("errors = %v, want rows for the empty, the binary and the .docx file", reasons)
+	}
+	if sum.Failed != 3 {
+		t.Errorf("failed = %d, want 3", sum.Failed)
 	}
 	docs := readTable[docRow](t, out, output.DocumentsTable)
-	if len(docs)-1+len(errs)+sum.Skipped != 4+2+3 {
-		t.Errorf("documents %d + errors %d + skipped %d do not account for the 9 files", len(docs)-1, len(errs), sum.Skipped)
+	if len(docs)-1+len(errs)+sum.Skipped != 4+3+3 {
+		t.Errorf("documents %d + errors %d + skipped %d do not account for the 10 files", len(docs)-1, len(errs), sum.Skipped)
 	}
 }
 
