@@ -42,6 +42,13 @@ type EntityResolver struct {
 	// that name nothing, determiners the words in front of a name that are no part
 	// of it (all from lexicon.csv).
 	orgHeads, notNames, determiners map[string]bool
+	// stateForms and stateModifiers make up the formal names of states in front of
+	// "of" ("Islamic Republic of"), honorifics the words always followed by a
+	// person's name ("Mr."); all from lexicon.csv.
+	stateForms, stateModifiers, honorifics map[string]bool
+	// placeHeads are the org heads whose name may end in where the body works
+	// ("Mission on Myanmar"), from lexicon.csv.
+	placeHeads map[string]bool
 	// common holds the words the UN corpus writes in lower case (common_words.txt):
 	// a "name" made only of them is a capitalised phrase, not a person.
 	common map[string]bool
@@ -78,23 +85,28 @@ func (r *EntityResolver) Resolve(text string, ann *Annotation) []Entity {
 			i++
 			continue
 		}
-		if e.label != "ORG" {
-			// A people or place opening a body's name is part of it:
-			// "Argentine Israelite Mutual Association".
-			if _, runEnd := r.orgRun(words, end); runEnd > end {
-				take(i, runEnd)
-				ents = append(ents, r.entity(text, words, i, runEnd, "ORG", "", "", ctx))
-				i = runEnd
-				continue
-			}
+		if s, runEnd := r.orgRun(words, end); runEnd > end && (e.label != "ORG" || s == end) {
+			// A people or place opening a body's name is part of it: "Argentine
+			// Israelite Mutual Association"; so is a body whose organ it is: "United
+			// Nations Interim Force in Lebanon", "European Union Training Mission in Mali".
+			take(i, runEnd)
+			ents = append(ents, r.entity(text, words, i, runEnd, "ORG", "", "", ctx))
+			i = runEnd
+			continue
 		}
-		take(i, end)
-		if !r.namesSomethingElse(words, i, end, e) {
-			ents = append(ents, r.entity(text, words, i, end, e.label, e.canonical, e.iso3, ctx))
+		start := i
+		if e.label == "GPE" && e.iso3 != "" {
+			// "Republic of Turkey", "Kingdom of Swaziland": the formal name is the GPE.
+			start = r.formalStart(words, i, taken)
+		}
+		take(start, end)
+		if !r.namesSomethingElse(words, start, end, e) {
+			ents = append(ents, r.entity(text, words, start, end, e.label, e.canonical, e.iso3, ctx))
 		}
 		i = end
 	}
 	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
+	ents = append(ents, r.honorificPersons(text, words, taken, ents, ctx)...)
 	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
 	return ents
 }
@@ -127,24 +139,42 @@ func (r *EntityResolver) namesSomethingElse(words []word, i, end int, e *gazEntr
 // orgRun looks for a run of capitalised words from words[from] that ends in a body's
 // head word ("Mutual Association", "Lehman Brothers") and returns where the name
 // starts (after any leading article or title) and ends; end == from when there is
-// none. A run stops where a gazetteer name starts, so "the Security Council" is left
-// to the gazetteer, and needs a word the corpus never writes in lower case, so
-// "Advisory Commission" or "National Assembly" (which body?) are not taken.
+// none. A run stops where a gazetteer name other than a people's starts, so "the
+// Security Council" is left to the gazetteer while "Arakan Rohingya Salvation Army"
+// is one body, and needs a word the corpus never writes in lower case, so "Advisory
+// Commission" or "National Assembly" (which body?) are not taken, unless the name
+// goes on to say where the body works ("Fact-Finding Mission on Myanmar").
 func (r *EntityResolver) orgRun(words []word, from int) (start, end int) {
 	start, end = from, from
 	for start < len(words) && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
 		start++
 	}
-	rare := 0 // words of the run the corpus never writes in lower case
-	for k := start; k < len(words) && k < start+6; k++ {
+	rare := 0      // words of the run the corpus never writes in lower case
+	content := 0   // words of the run
+	lastHead := -1 // the last head word of the run
+	headContent := 0
+	for k := start; k < len(words) && k < start+8; k++ {
 		w := words[k]
+		if !w.alnum && w.key == "-" && k > start && k+1 < len(words) && words[k+1].upper && !words[k+1].afterBreak && words[k+1].start == w.end {
+			// "Fact-Finding": a hyphen joining two capitalised words.
+			continue
+		}
 		if !w.alnum || !w.upper || w.digit || (k > start && w.afterBreak) {
 			break
 		}
-		if e, _ := r.longestMatch(words, k); e > k {
-			break
+		if e, entry := r.longestMatch(words, k); e > k {
+			if entry.label != "NORP" {
+				break
+			}
+			// A people inside a body's name is part of it and names it well.
+			rare++
+			content++
+			k = e - 1
+			continue
 		}
+		content++
 		if r.orgHeads[w.text] {
+			lastHead, headContent = k, content
 			if rare > 0 {
 				end = k + 1
 			}
@@ -154,10 +184,69 @@ func (r *EntityResolver) orgRun(words []word, from int) (start, end int) {
 			rare++
 		}
 	}
+	if lastHead >= 0 && headContent >= 2 && r.placeHeads[words[lastHead].text] {
+		if placeEnd := r.placeSuffix(words, lastHead+1); placeEnd > lastHead+1 {
+			return start, placeEnd
+		}
+	}
 	if end == from {
 		return from, from
 	}
 	return start, end
+}
+
+// placeSuffix returns the end of "on|in|for [the] <state or place>" starting at
+// words[k], or k when there is none.
+func (r *EntityResolver) placeSuffix(words []word, k int) int {
+	if k >= len(words) || (words[k].key != "on" && words[k].key != "in" && words[k].key != "for") {
+		return k
+	}
+	j := k + 1
+	if j < len(words) && words[j].key == "the" {
+		j++
+	}
+	if e, entry := r.longestMatch(words, j); entry != nil && (entry.label == "GPE" || entry.label == "LOC") {
+		return e
+	}
+	return k
+}
+
+// formalStart returns where the formal name of the state matched at words[i] starts:
+// at "Republic" in "Republic of Turkey", at "Islamic" in "Islamic Republic of the
+// Gambia"; i when the words before are no such name. "Secretary of State of the
+// United States" is no formal name: a state_form after "of" is left alone.
+func (r *EntityResolver) formalStart(words []word, i int, taken []bool) int {
+	start := i
+	if !r.stateForms[words[i].text] {
+		// The match is the short name; a formal one may stand in front of it.
+		j := i - 1
+		if j >= 0 && words[j].key == "the" {
+			j--
+		}
+		if j < 1 || words[j].key != "of" || !r.stateForms[words[j-1].text] || taken[j-1] {
+			return i
+		}
+		start = j - 1
+		if start > 0 && words[start-1].key == "of" {
+			return i
+		}
+	}
+	// Else the gazetteer matched a formal name ("Republic of the Gambia") that a
+	// speaker may open with more of it ("Islamic Republic of the Gambia").
+	for k := start - 1; k >= 0 && !taken[k]; k-- {
+		w := words[k]
+		if w.key == "s" && k >= 2 && words[k-1].key == "'" && words[k-2].text == "People" {
+			// "People’s Republic of": the possessive is three words.
+			k -= 2
+			start = k
+			continue
+		}
+		if !w.alnum || !r.stateModifiers[w.text] {
+			break
+		}
+		start = k
+	}
+	return start
 }
 
 func (r *EntityResolver) entity(text string, words []word, i, end int, label, canonical, iso3 string, ctx *wordContext) Entity {
@@ -176,8 +265,17 @@ func (r *EntityResolver) fromProse(text string, words []word, taken []bool, ann 
 	for _, re := range ann.Entities {
 		label := proseLabel(re.Label)
 		i, end := ctx.wordSpan(re.Start, re.End)
-		if i >= end || strings.ContainsRune(text[re.Start:re.End], '\n') {
-			// prose runs a heading into the line below; a name does not cross lines.
+		for k := i; k < end; k++ {
+			if isNameBreak(words[k].text) {
+				// prose runs a name into what follows a dash or comma: "Marc
+				// Chagall—a Russian Jew".
+				end = k
+				break
+			}
+		}
+		if i >= end || (crossesLine(text, words[i].start, words[end-1].end) && !wrappedLine(text, words[i].start)) {
+			// prose runs a heading into the line below; a name crosses a line only
+			// where the document is wrapped prose ("Mr. Abdellatif\nZayani").
 			continue
 		}
 		lastTaken := -1
@@ -237,6 +335,10 @@ func (r *EntityResolver) looksLikeName(words []word, i, end int, label string, c
 			if isNameParticle(w.key) || (label == "ORG" && isConnector(w.key)) {
 				continue
 			}
+			if k >= i+2 && words[k-1].key == "-" && words[k-2].upper {
+				// "Ki-moon": a hyphenated name goes on in lower case.
+				continue
+			}
 			return false
 		}
 		if w.digit || r.notNames[w.text] {
@@ -272,6 +374,85 @@ func (r *EntityResolver) looksLikeName(words []word, i, end int, label string, c
 	// "Sustainable Development", "Forum Leaders", "States": words the corpus writes
 	// in lower case, capitalised as a title.
 	return common < content
+}
+
+// honorificPersons finds the persons named after an honorific ("Mr. Ban Ki-moon",
+// "Mr. Abdellatif\nZayani") that neither the gazetteer nor prose placed: an
+// honorific is always followed by a name, so its words need not be rare ones.
+func (r *EntityResolver) honorificPersons(text string, words []word, taken []bool, ents []Entity, ctx *wordContext) []Entity {
+	var out []Entity
+	for k := 0; k < len(words); k++ {
+		if !words[k].alnum || !r.honorifics[words[k].text] || taken[k] {
+			continue
+		}
+		j := k + 1
+		if j < len(words) && words[j].text == "." {
+			j++
+		}
+		s, e := j, j
+		for j < len(words) && j < s+8 {
+			w := words[j]
+			switch {
+			case w.alnum && w.upper && !w.digit && !r.titles[w.text] && !r.honorifics[w.text] && !r.notNames[w.text] && !taken[j]:
+				e = j + 1
+				j++
+				continue
+			case e > s && w.key == "-" && j+1 < len(words) && words[j+1].alnum && words[j+1].start == w.end:
+				// "Ki-moon", "Al-Nasser".
+				e = j + 2
+				j += 2
+				continue
+			case e > s && w.alnum && isNameParticle(w.key) && j+1 < len(words) && words[j+1].upper:
+				j++
+				continue
+			}
+			break
+		}
+		if e == s || (crossesLine(text, words[s].start, words[e-1].end) && !wrappedLine(text, words[s].start)) {
+			continue
+		}
+		if e-s == 1 && words[s].allCaps && utf8.RuneCountInString(words[s].text) > 1 {
+			continue // an acronym, not a surname
+		}
+		st, en := words[s].start, words[e-1].end
+		overlap := false
+		for _, x := range ents {
+			if x.Start < en && st < x.End {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			out = append(out, r.entity(text, words, s, e, "PERSON", "", "", ctx))
+		}
+		k = e - 1
+	}
+	return out
+}
+
+// isNameBreak reports whether a punctuation word ends a name: a dash, comma,
+// semicolon or bracket is never inside one.
+func isNameBreak(w string) bool {
+	switch w {
+	case "\u2014", "\u2013", ",", ";", "(", ")", ":":
+		return true
+	}
+	return false
+}
+
+// crossesLine reports whether text[s:e] holds a line break.
+func crossesLine(text string, s, e int) bool { return strings.IndexByte(text[s:e], '\n') >= 0 }
+
+// wrappedLine reports whether the line holding byte s is wrapped prose, not a
+// heading: text runs on it for 40 bytes or more before the break. Old sessions of the
+// corpus are hard-wrapped at about 55 characters, so names there cross lines.
+func wrappedLine(text string, s int) bool {
+	ls := strings.LastIndexByte(text[:s], '\n') + 1
+	le := strings.IndexByte(text[s:], '\n')
+	if le < 0 {
+		return true
+	}
+	return s+le-ls >= 40
 }
 
 // isRoman reports whether w is a regnal or ordinal numeral ("Elizabeth II", "Habitat III").

@@ -43,7 +43,8 @@ func NewEntityResolver() (*EntityResolver, error) {
 
 func loadResolver() (*EntityResolver, error) {
 	r := &EntityResolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},
-		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{}}
+		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{},
+		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}}
 
 	// Order matters: the first entry for a name wins, so hand-kept country names
 	// (canonical spellings) come before ISO's, states before bodies and peoples, and
@@ -120,7 +121,20 @@ func loadResolver() (*EntityResolver, error) {
 		return nil, err
 	}
 	for _, row := range places {
-		r.add(row[0], &gazEntry{label: "LOC"})
+		// Regions and seas are LOCs; subnational units and former states are GPEs
+		// without a code, as cities are.
+		label := "LOC"
+		if len(row) > 1 && row[1] != "" {
+			label = row[1]
+		}
+		if label != "LOC" && label != "GPE" {
+			return nil, fmt.Errorf("entity data places.csv: %q has label %q, want LOC or GPE", row[0], label)
+		}
+		e := &gazEntry{label: label}
+		if label == "GPE" {
+			e.canonical = row[0]
+		}
+		r.add(row[0], e)
 	}
 
 	cities, err := readCSV("cities.csv", 2)
@@ -154,6 +168,14 @@ func loadResolver() (*EntityResolver, error) {
 			r.notNames[row[1]] = true
 		case "determiner":
 			r.determiners[row[1]] = true
+		case "state_form":
+			r.stateForms[row[1]] = true
+		case "state_modifier":
+			r.stateModifiers[row[1]] = true
+		case "place_head":
+			r.placeHeads[row[1]] = true
+		case "honorific":
+			r.honorifics[row[1]] = true
 		default:
 			return nil, fmt.Errorf("entity data lexicon.csv: unknown kind %q", row[0])
 		}
