@@ -337,7 +337,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 				}
 			}
 		}
-		prog.FilesDone = len(disc.Files)
+		if gctx.Err() == nil { // every file read, including those that gave no document
+			prog.FilesDone = len(disc.Files)
+		}
 		prog.Elapsed = time.Since(started)
 		if cfg.Progress != nil {
 			cfg.Progress(prog)
