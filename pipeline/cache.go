@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -35,10 +36,18 @@ type cacheEntry struct {
 	key, blob []byte
 }
 
-// OpenCache opens (creating if needed) the annotation cache in dir.
+// OpenCache opens (creating if needed) the annotation cache in dir. A cache file that
+// cannot be opened as one (damaged by a disk fault, or not a cache at all) is moved
+// aside and a new one started: it only saves time, and must never stop a run.
 func OpenCache(dir string) (*Cache, error) {
 	path := filepath.Join(dir, "annotations.db")
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil && !errors.Is(err, bolt.ErrTimeout) {
+		aside := fmt.Sprintf("%s.damaged-%d", path, time.Now().Unix())
+		if os.Rename(path, aside) == nil {
+			db, err = bolt.Open(path, 0o644, &bolt.Options{Timeout: 2 * time.Second})
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open annotation cache %s: %w", path, err)
 	}

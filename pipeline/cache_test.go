@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -61,5 +63,26 @@ func BenchmarkCacheGet(b *testing.B) {
 		if _, err := c.Get(sha, text); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestADamagedCacheIsSetAsideNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "annotations.db")
+	if err := os.WriteFile(path, []byte("this is not a bbolt file, it was overwritten by accident"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := OpenCache(dir)
+	if err != nil {
+		t.Fatalf("a damaged cache stopped the run: %v", err)
+	}
+	defer c.Close()
+	aside, _ := filepath.Glob(path + ".damaged-*")
+	if len(aside) != 1 {
+		t.Errorf("damaged file not kept aside: %v", aside)
+	}
+	_, text := extractors.DefaultReference()
+	if got, err := c.Get(sha256Hex(text), text); got != nil || err != nil {
+		t.Errorf("a fresh cache returned %v, %v", got, err)
 	}
 }
