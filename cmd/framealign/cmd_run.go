@@ -103,7 +103,7 @@ func runAction(c *cli.Context) error {
 		Roots: c.Args().Slice(), Out: c.String("out"), Workers: c.Int("workers"),
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
 		ReadOptions: corpus.Options{TextField: c.String("text-field"), IDField: c.String("id-field"), MaxBytes: c.Int64("max-bytes")},
-		Full:        c.Bool("full"), Annotator: annotator, Version: Version,
+		Full:        c.Bool("full"), Annotator: annotator, Version: buildVersion(),
 	}
 	if prog != nil {
 		cfg.Progress = prog.update

@@ -3,8 +3,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -13,6 +15,27 @@ import (
 // Version is framealign's version; it is part of what makes an output row current, so
 // a new version re-analyses every document on the next run.
 const Version = "0.1.0"
+
+// buildVersion is Version plus a digest of the running executable. It is part of
+// every row's analysis key: any change to framealign's code or embedded data (cues,
+// gazetteers, IDF table) re-analyses the documents at the next run, even when Version
+// was not bumped, while rebuilding the same source gives the same digest.
+func buildVersion() string {
+	path, err := os.Executable()
+	if err != nil {
+		return Version
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return Version
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return Version
+	}
+	return fmt.Sprintf("%s+%x", Version, h.Sum(nil)[:6])
+}
 
 // Exit codes, documented in the README.
 const (
