@@ -41,20 +41,21 @@ type RecordError struct{ DocID, Reason string }
 type Options struct {
 	TextField string // field or column holding the text of a JSONL/CSV record; default "text"
 	IDField   string // field or column holding the record's id; default "id"
-	MaxBytes  int64  // largest file (or decompressed content) read; default DefaultMaxBytes
+	MaxBytes  int64  // largest document: one-document file (or its decompressed content), or JSONL/CSV record; default DefaultMaxBytes
 }
 
-// DefaultMaxBytes is the default for Options.MaxBytes (--max-bytes): 256 MiB.
+// DefaultMaxBytes is the default for Options.MaxBytes (--max-bytes): 64 MiB, the
+// largest document framealign takes: a one-document file (text, Markdown, HTML, PDF,
+// or its decompressed content), or one record of a JSONL or CSV file.
 //
-// Why this size: a one-document file (text, Markdown, HTML, PDF) is held in memory whole
-// while it is decoded, roughly three copies of it at the peak, and the pipeline reads
-// several files at once, so the limit bounds the memory of a run at a few GiB on the
-// worst input while leaving room for anything a corpus of speeches or reports really
-// holds (the longest UN General Debate speech is 42 KB; a 1,000-page report as PDF is
-// tens of MB). A file above it is far more likely a mistake (a database dump, a video
-// renamed .txt) than a document. JSONL and CSV files are streamed, so for them the
-// limit can be raised safely: memory then grows with the longest record, not the file.
-const DefaultMaxBytes = 256 << 20
+// Why this size: a document is held in memory whole while it is analysed, and its
+// annotation takes about 100 bytes a token, so a 64 MiB text already needs over a GiB
+// per worker. That leaves room for anything a corpus of speeches or reports really
+// holds (the longest UN General Debate speech is 42 KB; the text of a 1,000-page report
+// a few MB), while a larger file is far more likely a mistake (a database dump, a video
+// renamed .txt). JSONL and CSV files are streamed record by record, so the limit holds
+// for each record and the file itself may be of any size.
+const DefaultMaxBytes = 64 << 20
 
 func (o Options) withDefaults() Options {
 	if o.TextField == "" {
@@ -116,7 +117,8 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 		// Opening a named pipe would block forever; a folder has no content to read.
 		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
 	}
-	if info.Size() > opts.MaxBytes {
+	records := ff.format == FormatJSONL || ff.format == FormatCSV || ff.format == FormatTSV
+	if !records && info.Size() > opts.MaxBytes {
 		return nil, &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
 	}
 	if info.Size() == 0 {

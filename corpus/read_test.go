@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -165,10 +166,33 @@ func TestReadRefusesFilesAboveMaxBytes(t *testing.T) {
 	// A small gzip that inflates past the limit is refused without holding it all.
 	_, _, err = readPath(t, writeFile(t, dir, "bomb.txt.gz", gzipBytes(t, bytes.Repeat(big, 100))), Options{MaxBytes: 4096})
 	wantErr(t, "bomb.txt.gz", err, "decompressed content is above --max-bytes 4 KB")
+	// In a record file the limit holds for each record.
 	_, _, err = readPath(t, writeFile(t, dir, "bomb.jsonl.gz", gzipBytes(t, bytes.Repeat(big, 100))), Options{MaxBytes: 4096})
-	wantErr(t, "bomb.jsonl.gz", err, "decompressed content is above --max-bytes 4 KB")
+	wantErr(t, "bomb.jsonl.gz", err, "line 1 is longer than --max-bytes 4 KB")
 	// The message a user sees for a 600 MB file with the default limit.
-	wantErr(t, "600 MB", &TooLargeError{Size: 600 << 20, Max: DefaultMaxBytes}, "file is 600 MB, above --max-bytes 256 MB")
+	wantErr(t, "600 MB", &TooLargeError{Size: 600 << 20, Max: DefaultMaxBytes}, "file is 600 MB, above --max-bytes 64 MB")
+}
+
+func TestReadStreamsRecordFilesLargerThanMaxBytes(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "{\"id\": \"r%d\", \"text\": \"Speech number %d calls for dialogue and cooperation.\"}\n", i, i)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"dump.jsonl", "dump.jsonl.gz"} {
+		data := []byte(b.String())
+		if strings.HasSuffix(name, ".gz") {
+			data = gzipBytes(t, data)
+		}
+		// The whole file is far above the limit; every record is below it.
+		docs, recErrs, err := readPath(t, writeFile(t, dir, name, data), Options{MaxBytes: 1024})
+		if err != nil || len(recErrs) != 0 || len(docs) != 200 {
+			t.Fatalf("%s: %d documents, %v, %v; want 200 records read", name, len(docs), recErrs, err)
+		}
+		if docs[199].ID != "r199" || docs[199].Text != "Speech number 199 calls for dialogue and cooperation." {
+			t.Errorf("%s: last record %+v", name, docs[199])
+		}
+	}
 }
 
 func TestReadPermissionDenied(t *testing.T) {

@@ -30,7 +30,9 @@ type recordReader struct {
 func recordStream(fh *os.File, gz bool, max int64) (*recordReader, error) {
 	var r io.Reader = fh
 	if gz {
-		if err := checkGzip(fh, max); err != nil {
+		// The stream is checked whole before any record is emitted (a truncated file
+		// gives no partial records); its size is not limited: records are.
+		if err := checkGzip(fh, 1<<62); err != nil {
 			return nil, err
 		}
 		zr, err := gzip.NewReader(fh)

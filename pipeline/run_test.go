@@ -325,3 +325,28 @@ func TestRunRefusesAFolderLockedByALiveRun(t *testing.T) {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
 }
+
+func TestAnotherReferenceReplacesTheArticle(t *testing.T) {
+	root := copyCorpus(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	jor, err := os.ReadFile(filepath.Join(root, "Session 75 - 2020", "JOR_75_2020.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ReferenceName, cfg.ReferenceText = "JOR_75_2020.txt", string(jor)
+	mustRun(t, cfg)
+	docs := readTable[docRow](t, out, output.DocumentsTable)
+	refs := map[string]float64{}
+	for _, d := range docs {
+		if d.IsReference {
+			refs[d.DocID] = d.Similarity
+		} else if d.Similarity > 0.9 {
+			t.Errorf("%s: similarity %.3f to another speech", d.DocID, d.Similarity)
+		}
+	}
+	// The reference's own row, and the corpus file with the same text, both marked.
+	if len(refs) != 2 || refs["reference/JOR_75_2020.txt"] < 0.999 || refs["Session 75 - 2020/JOR_75_2020.txt"] < 0.999 {
+		t.Errorf("reference rows = %v", refs)
+	}
+}

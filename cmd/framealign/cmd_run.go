@@ -38,7 +38,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "meta-pattern", Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
 			&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSONL/CSV field holding the text"},
 			&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSONL/CSV field holding the document id"},
-			&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "refuse files (or decompressed streams) larger than this"},
+			&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
 			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
 			&cli.BoolFlag{Name: "full", Usage: "re-analyse every document, ignoring the previous run"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 3 when any document fails"},
