@@ -97,6 +97,9 @@ type Document struct {
 	Countries         []string `parquet:"countries,list"`
 	Title             string   `parquet:"title"`
 	// AnalysisSHA256 identifies what produced the row (framework, reference and
-	// framealign version): a rerun re-analyses a document when it or its content changed.
+	// framealign build): a rerun re-analyses a document when it or its content changed.
 	AnalysisSHA256 string `parquet:"analysis_sha256"`
+	// BaseSHA256 identifies what produced the rows that do not depend on the framework
+	// (entities, similarity): after a framework change they are kept.
+	BaseSHA256 string `parquet:"base_sha256"`
 }

@@ -61,25 +61,34 @@ func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(st
 // re-analyses the documents on the next run.
 func (a *Analyzer) Version() string { return a.similarity.Table().Version }
 
-// Analyze computes the rows of one document.
-func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation) *Analysis {
+// Analyze computes the rows of one document. prior, when not nil, is the part of a
+// previous analysis that does not depend on the framework (entities, countries,
+// similarity), still valid for this text and reference: it is kept, not recomputed.
+func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation, prior *Analysis) *Analysis {
 	out := &Analysis{NTokens: len(ann.Tokens), NSentences: len(ann.Sentences)}
 
-	ents := a.resolver.Resolve(text, ann)
-	actors := extractors.SentenceActors(ents)
-	out.Countries = extractors.Countries(ents)
-	if out.Countries == nil {
-		out.Countries = []string{}
-	}
-	for _, e := range ents {
-		row := output.Entity{DocID: docID, SentenceIndex: int64(e.Sentence), CharStart: int64(e.Start),
-			CharEnd: int64(e.End), Text: text[e.Start:e.End], Label: e.Label, Canonical: e.Canonical}
-		if e.ISO3 != "" {
-			iso := e.ISO3
-			row.ISO3 = &iso
+	var ents []extractors.Entity
+	if prior != nil {
+		out.Entities, out.Countries, out.Similarity = prior.Entities, prior.Countries, prior.Similarity
+		ents = entitiesOf(out.Entities)
+	} else {
+		ents = a.resolver.Resolve(text, ann)
+		out.Countries = extractors.Countries(ents)
+		if out.Countries == nil {
+			out.Countries = []string{}
 		}
-		out.Entities = append(out.Entities, row)
+		for _, e := range ents {
+			row := output.Entity{DocID: docID, SentenceIndex: int64(e.Sentence), CharStart: int64(e.Start),
+				CharEnd: int64(e.End), Text: text[e.Start:e.End], Label: e.Label, Canonical: e.Canonical}
+			if e.ISO3 != "" {
+				iso := e.ISO3
+				row.ISO3 = &iso
+			}
+			out.Entities = append(out.Entities, row)
+		}
+		out.Similarity = a.similarity.ToReference(a.similarity.Vector(text))
 	}
+	actors := extractors.SentenceActors(ents)
 
 	matches := a.matcher.Match(text, ann)
 	for _, m := range matches {
@@ -97,7 +106,6 @@ func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation) *Anal
 	}
 	out.Alignment = extractors.Alignment(a.fw, scores)
 	out.ProfileSimilarity = extractors.ProfileCosine(extractors.Profile(scores), a.refProfile)
-	out.Similarity = a.similarity.ToReference(a.similarity.Vector(text))
 
 	for _, p := range a.phrases.Extract(text, ann) {
 		row := output.Phrase{DocID: docID, SentenceIndex: int64(p.Sentence), CharStart: int64(p.Start),
@@ -116,4 +124,17 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// entitiesOf turns entity rows back into the extractors' entities.
+func entitiesOf(rows []output.Entity) []extractors.Entity {
+	ents := make([]extractors.Entity, len(rows))
+	for i, r := range rows {
+		ents[i] = extractors.Entity{Start: int(r.CharStart), End: int(r.CharEnd), Sentence: int(r.SentenceIndex),
+			Text: r.Text, Label: r.Label, Canonical: r.Canonical}
+		if r.ISO3 != nil {
+			ents[i].ISO3 = *r.ISO3
+		}
+	}
+	return ents
 }

@@ -81,7 +81,8 @@ type item struct {
 	doc      corpus.Document
 	sha      string
 	isRef    bool
-	reuse    bool // unchanged since the previous run: rows are copied, not recomputed
+	reuse    bool      // unchanged since the previous run: rows are copied, not recomputed
+	prior    *Analysis // the framework-independent part of the previous analysis, when it stands
 	status   string
 	ann      *extractors.Annotation
 	analysis *Analysis
@@ -136,11 +137,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", err)
 	}
-	analysisKey := sha256Hex(strings.Join([]string{cfg.Framework.SHA256(), sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
+	base := sha256Hex(strings.Join([]string{sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
+	keys := analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
 
 	var prev *previous
 	if !cfg.Full {
-		if prev, err = loadPrevious(cfg.Out, analysisKey); err != nil {
+		if prev, err = loadPrevious(cfg.Out, keys); err != nil {
 			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
 		}
 	}
@@ -197,7 +199,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		refSHA := sha256Hex(cfg.ReferenceText)
 		refDoc := corpus.Document{ID: "reference/" + cfg.ReferenceName, Source: "reference/" + cfg.ReferenceName,
 			Format: "txt", Encoding: "utf-8", Text: cfg.ReferenceText}
-		if err := send(newItem(refDoc, true, prev, analysisKey)); err != nil {
+		if err := send(newItem(refDoc, true, prev, keys)); err != nil {
 			return err
 		}
 		for fi, f := range disc.Files {
@@ -221,7 +223,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 				// The reference article may also be a file of the corpus (as in
 				// examples/corpus): its row is marked too, so `not is_reference` leaves
 				// only the documents compared with it.
-				it := newItem(d, false, prev, analysisKey)
+				it := newItem(d, false, prev, keys)
 				it.isRef = it.sha == refSHA
 				it.files = fi
 				return send(it)
@@ -307,7 +309,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 					sum.Failed++
 					prog.Failed++
 				} else {
-					row, err := tables.writeDocument(cur, prev, analysisKey)
+					row, err := tables.writeDocument(cur, prev, keys)
 					if err != nil {
 						return err
 					}
@@ -419,14 +421,22 @@ const (
 
 func isReferenceID(id string) bool { return len(id) > 10 && id[:10] == "reference/" }
 
-func newItem(d corpus.Document, isRef bool, prev *previous, analysisKey string) *item {
+// analysisKeys identify what produced a document's rows: base, the reference and
+// framealign's build (entities, similarity); analysis, base and the framework (all).
+type analysisKeys struct{ base, analysis string }
+
+func newItem(d corpus.Document, isRef bool, prev *previous, keys analysisKeys) *item {
 	it := &item{doc: d, isRef: isRef, sha: sha256Hex(d.Text), status: statusAdded}
 	if prev != nil {
 		if p, ok := prev.docs[d.ID]; ok {
 			it.status = statusChanged
-			if p.ContentSHA256 == it.sha && p.AnalysisSHA256 == analysisKey {
+			switch {
+			case p.ContentSHA256 == it.sha && p.AnalysisSHA256 == keys.analysis:
 				it.status = statusUnchanged
 				it.reuse = true
+			case p.ContentSHA256 == it.sha && p.BaseSHA256 == keys.base:
+				// Only the framework changed: entities and similarity stand.
+				it.prior = prev.basePart(d.ID)
 			}
 		}
 	}
@@ -466,7 +476,7 @@ func extract(it *item, a *Analyzer) {
 				Error: fmt.Sprintf("an extractor crashed on this document: %v\n%s", r, firstLines(debug.Stack(), 12))}
 		}
 	}()
-	it.analysis = a.Analyze(it.doc.ID, it.doc.Text, it.ann)
+	it.analysis = a.Analyze(it.doc.ID, it.doc.Text, it.ann, it.prior)
 	it.ann = nil // the writer needs rows, not tokens
 }
 

@@ -350,3 +350,48 @@ func TestAnotherReferenceReplacesTheArticle(t *testing.T) {
 		t.Errorf("reference rows = %v", refs)
 	}
 }
+
+func TestRerunAfterAFrameworkChangeEqualsAFullRun(t *testing.T) {
+	root := copyCorpus(t)
+	out := filepath.Join(t.TempDir(), "out")
+	counter := &panicky{Annotator: extractors.NewProseAnnotator()}
+	cfg := testConfig(t, []string{root}, out)
+	cfg.Annotator = counter
+	mustRun(t, cfg)
+	calls := counter.calls.Load()
+
+	// A user adds a cue: "identity" becomes mutual-respect language.
+	fw := framework.Default()
+	for i := range fw.Dimensions {
+		if fw.Dimensions[i].ID == "mutual_respect" {
+			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "identity")
+		}
+	}
+	cfg.Framework = fw
+	sum := mustRun(t, cfg)
+	if sum.Changed != 4 || sum.Unchanged != 0 || counter.calls.Load() != calls {
+		t.Errorf("rerun: %+v, annotator called %d more times; want 4 changed, no annotation", sum, counter.calls.Load()-calls)
+	}
+	full := filepath.Join(t.TempDir(), "full")
+	cfgFull := testConfig(t, []string{root}, full)
+	cfgFull.Framework = fw
+	mustRun(t, cfgFull)
+	same := func(name string, a, b any) {
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s after a framework change differs from a full run's", name)
+		}
+	}
+	same("documents", readTable[output.Document](t, out, output.DocumentsTable), readTable[output.Document](t, full, output.DocumentsTable))
+	same("matches", readTable[output.Match](t, out, output.MatchesTable), readTable[output.Match](t, full, output.MatchesTable))
+	same("entities", readTable[output.Entity](t, out, output.EntitiesTable), readTable[output.Entity](t, full, output.EntitiesTable))
+	same("phrases", readTable[output.Phrase](t, out, output.PhrasesTable), readTable[output.Phrase](t, full, output.PhrasesTable))
+	added := 0
+	for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
+		if m.Cue == "identity" {
+			added++
+		}
+	}
+	if added == 0 {
+		t.Error("the new cue found nothing: the rerun did not use the new framework")
+	}
+}

@@ -80,11 +80,11 @@ func (t *runTables) abort() {
 
 // writeDocument writes an item's rows (computed now, or copied from the previous
 // run when the document is unchanged) and returns its documents row.
-func (t *runTables) writeDocument(it *item, prev *previous, analysisKey string) (output.DocumentRow, error) {
+func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (output.DocumentRow, error) {
 	d := it.doc
 	row := output.DocumentRow{Meta: d.Meta, Document: output.Document{
 		DocID: d.ID, Source: d.Source, Format: d.Format, Encoding: d.Encoding, ContentSHA256: it.sha,
-		IsReference: it.isRef, Title: d.Title, AnalysisSHA256: analysisKey,
+		IsReference: it.isRef, Title: d.Title, AnalysisSHA256: keys.analysis, BaseSHA256: keys.base,
 	}}
 	var a *Analysis
 	if it.reuse {
@@ -121,22 +121,28 @@ type previous struct {
 }
 
 // loadPrevious reads the tables of the last complete run, or returns nil when the
-// folder holds none. The rows of the evidence tables are read only when some
-// document was analysed as this run would (same analysisKey) and so may be reused:
-// after a framework change none is.
-func loadPrevious(dir, analysisKey string) (*previous, error) {
+// folder holds none. The rows of the evidence tables are read only when some document
+// may reuse them: all of them when it was analysed as this run would (same analysis
+// key), the entities when only the framework changed (same base key).
+func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 	docs, err := output.ReadRows[output.Document](filepath.Join(dir, output.DocumentsTable))
 	if err != nil || docs == nil {
 		return nil, err
 	}
 	p := &previous{docs: map[string]output.Document{}}
-	reusable := false
+	reusable, rescorable := false, false
 	for _, d := range docs {
 		p.docs[d.DocID] = d
-		reusable = reusable || d.AnalysisSHA256 == analysisKey
+		reusable = reusable || d.AnalysisSHA256 == keys.analysis
+		rescorable = rescorable || d.BaseSHA256 == keys.base
 	}
 	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
 		return nil, err
+	}
+	if reusable || rescorable {
+		if p.entities, err = groupRows(dir, output.EntitiesTable, func(r output.Entity) string { return r.DocID }); err != nil {
+			return nil, err
+		}
 	}
 	if !reusable {
 		return p, nil
@@ -148,9 +154,6 @@ func loadPrevious(dir, analysisKey string) (*previous, error) {
 		return nil, err
 	}
 	if p.phrases, err = groupRows(dir, output.PhrasesTable, func(r output.Phrase) string { return r.DocID }); err != nil {
-		return nil, err
-	}
-	if p.entities, err = groupRows(dir, output.EntitiesTable, func(r output.Entity) string { return r.DocID }); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -167,6 +170,18 @@ func groupRows[T any](dir, name string, key func(T) string) (map[string][]T, err
 		m[k] = append(m[k], r)
 	}
 	return m, nil
+}
+
+// basePart returns the framework-independent part of a document's previous analysis:
+// its entities, countries, similarity and sizes.
+func (p *previous) basePart(docID string) *Analysis {
+	d := p.docs[docID]
+	countries := d.Countries
+	if countries == nil {
+		countries = []string{}
+	}
+	return &Analysis{NTokens: int(d.NTokens), NSentences: int(d.NSentences), Similarity: d.Similarity,
+		Countries: countries, Entities: p.entities[docID]}
 }
 
 // analysis rebuilds an unchanged document's Analysis from the previous tables.
