@@ -112,7 +112,7 @@ func (e *PhraseExtractor) Extract(text string, ann *Annotation) []Phrase {
 			Start:      start,
 			End:        end,
 			Text:       text[start:end],
-			Normalized: normalizePhrase(toks[first : last+1]),
+			Normalized: normalizePhrase(toks[first:last+1], i-first, head),
 			Head:       head,
 		})
 		floor = last + 1
@@ -262,18 +262,38 @@ func extendOf(toks []Token, h int) int {
 	return last
 }
 
-// normalizePhrase joins the lowercased lemmas of a phrase's tokens, commas dropped, so
-// that "Strategic Dialogue Mechanisms" and "strategic dialogue mechanism" are one key.
-func normalizePhrase(toks []Token) string {
+// normalizePhrase is a phrase's grouping key: its words lowercased, commas dropped,
+// the head in its listed singular form and other plural common nouns (NNS) made
+// singular, so that "Strategic Dialogue Mechanisms" and "strategic dialogue mechanism"
+// are one key. Other words keep their form: a lemma of every word would read "unite
+// nation system" for "United Nations system" and "arm group" for "armed groups".
+func normalizePhrase(toks []Token, headAt int, head string) string {
 	var b strings.Builder
-	for _, t := range toks {
+	for i, t := range toks {
 		if t.Tag == "," {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(Lemma(strings.ToLower(t.Text)))
+		switch w := strings.ToLower(t.Text); {
+		case i == headAt:
+			b.WriteString(head)
+		case t.Tag == "NNS":
+			b.WriteString(singular(w))
+		default:
+			b.WriteString(w)
+		}
 	}
 	return b.String()
+}
+
+// singular returns the singular of a plural common noun.
+func singular(w string) string {
+	// Lemma also reduces verb forms; on a noun tagged plural only its plural rules apply
+	// in practice, except for nouns in -ings ("meetings"), which keep their -ing.
+	if strings.HasSuffix(w, "ings") {
+		return w[:len(w)-1]
+	}
+	return Lemma(w)
 }
