@@ -40,7 +40,7 @@ func tmpName(dir, name, runID string) string {
 
 func writerOptions(runID string) []parquet.WriterOption {
 	return []parquet.WriterOption{
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 		parquet.KeyValueMetadata(RunIDKey, runID),
 		parquet.PageBufferSize(256 << 10),
 		// A row group is held in memory until it is written: cap it, so memory stays
