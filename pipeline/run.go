@@ -102,6 +102,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if cfg.Framework == nil {
 		return nil, errors.New("no framework")
 	}
+	// Discovery first: a mistyped corpus path must not leave an empty output folder.
+	disc, err := corpus.Discover(cfg.Roots)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
@@ -147,10 +152,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 	}
 
-	disc, err := corpus.Discover(cfg.Roots)
-	if err != nil {
-		return nil, err
-	}
 	runID := started.UTC().Format("20060102T150405.000000Z")
 	sum := &Summary{RunID: runID, Out: cfg.Out, Skipped: len(disc.Skipped), Failed: len(disc.Problems)}
 	var errorsRows []output.Error
