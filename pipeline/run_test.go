@@ -12,6 +12,7 @@ import (
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors"
 	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/testfiles"
 	"github.com/framealign/framealign/output"
 )
 
@@ -20,24 +21,7 @@ import (
 func copyCorpus(t *testing.T) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "corpus")
-	src := filepath.Join("..", "testdata", "corpus")
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testfiles.CopyDir(t, filepath.Join("..", "testdata", "corpus"), dst)
 	return dst
 }
 

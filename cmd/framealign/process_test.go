@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/framealign/framealign/internal/testfiles"
 	"github.com/framealign/framealign/output"
 )
 
@@ -36,26 +37,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+func copyDir(t *testing.T, src, dst string) { testfiles.CopyDir(t, src, dst) }
 
 func framealign(args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
