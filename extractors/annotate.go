@@ -84,7 +84,7 @@ func proseModel() *prose.Model {
 	return sharedModel
 }
 
-// Name identifies the engine in runs and cache keys.
+// Name identifies the engine in runs.parquet.
 func (p *ProseAnnotator) Name() string { return "prose-v2.0.0" }
 
 // Annotate runs prose's tokenizer, segmenter, tagger and entity model over text and

@@ -6,6 +6,20 @@ import (
 	"testing"
 )
 
+// evaluateEntityFile scores the resolver on one gold file, reading it from f.
+func evaluateEntityFile(t *testing.T, f *os.File) *EntityReport {
+	t.Helper()
+	res, err := NewEntityResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := EvaluateEntities(f, NewProseAnnotator(), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 // TestEntitiesGoldF1 scores the resolver on the shared gold paragraphs: the issue asks
 // for a typed micro-F1 of at least 0.85 over GPE, ORG and PERSON and the right iso3 for
 // at least 95% of the gold country mentions found, on both halves of the file.
@@ -18,14 +32,7 @@ func TestEntitiesGoldF1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res, err := NewEntityResolver()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := EvaluateEntities(f, NewProseAnnotator(), res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := evaluateEntityFile(t, f)
 	if rep.Paragraphs < 50 {
 		t.Fatalf("read %d gold paragraphs, want the 60 of entities.dev.jsonl", rep.Paragraphs)
 	}
@@ -68,14 +75,7 @@ func TestEntitiesHeldOutF1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res, err := NewEntityResolver()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := EvaluateEntities(f, NewProseAnnotator(), res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := evaluateEntityFile(t, f)
 	if rep.Paragraphs != 40 {
 		t.Fatalf("read %d held-out paragraphs, want 40", rep.Paragraphs)
 	}

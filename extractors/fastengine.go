@@ -56,8 +56,11 @@ func NewFastAnnotator() (*FastAnnotator, error) {
 	return &FastAnnotator{model: fastShared, seg: fastSegmenter}, nil
 }
 
-// Name identifies the engine in runs and cache keys.
-func (f *FastAnnotator) Name() string { return "fast-prose-v2.0.0" }
+// FastEngineName is the fast engine's Name, known before its model is loaded.
+const FastEngineName = "fast-prose-v2.0.0"
+
+// Name identifies the engine in runs.parquet.
+func (f *FastAnnotator) Name() string { return FastEngineName }
 
 // Annotate tokenizes, segments, tags and labels text as prose would and places every
 // token, sentence and entity at its byte offsets in text.

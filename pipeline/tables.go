@@ -186,14 +186,9 @@ func (p *previous) basePart(docID string) *Analysis {
 
 // analysis rebuilds an unchanged document's Analysis from the previous tables.
 func (p *previous) analysis(docID string) *Analysis {
+	a := p.basePart(docID)
 	d := p.docs[docID]
-	countries := d.Countries
-	if countries == nil {
-		countries = []string{}
-	}
-	return &Analysis{
-		NTokens: int(d.NTokens), NSentences: int(d.NSentences), Alignment: d.Alignment,
-		Similarity: d.Similarity, ProfileSimilarity: d.ProfileSimilarity, Countries: countries,
-		Scores: p.scores[docID], Matches: p.matches[docID], Phrases: p.phrases[docID], Entities: p.entities[docID],
-	}
+	a.Alignment, a.ProfileSimilarity = d.Alignment, d.ProfileSimilarity
+	a.Scores, a.Matches, a.Phrases = p.scores[docID], p.matches[docID], p.phrases[docID]
+	return a
 }

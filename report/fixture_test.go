@@ -22,21 +22,20 @@ import (
 // fixtureDocument is a documents.parquet row with the metadata columns the
 // {country}_{session}_{year}.txt pattern adds, which the report must read by name.
 type fixtureDocument struct {
-	DocID             string   `parquet:"doc_id"`
-	Source            string   `parquet:"source"`
-	Format            string   `parquet:"format"`
-	Encoding          string   `parquet:"encoding"`
-	ContentSHA256     string   `parquet:"content_sha256"`
-	NTokens           int64    `parquet:"n_tokens"`
-	NSentences        int64    `parquet:"n_sentences"`
-	Alignment         float64  `parquet:"alignment"`
-	Similarity        float64  `parquet:"similarity"`
-	ProfileSimilarity float64  `parquet:"profile_similarity"`
-	IsReference       bool     `parquet:"is_reference"`
-	Countries         []string `parquet:"countries,list"`
-	Country           *string  `parquet:"country,optional"`
-	Session           *int64   `parquet:"session,optional"`
-	Year              *int64   `parquet:"year,optional"`
+	output.Document
+	Country       *string
+	Session, Year *int64
+}
+
+// row is the document as framealign's writer takes it: metadata as text, typed by the
+// writer (session and year become integer columns).
+func (d fixtureDocument) row() output.DocumentRow {
+	r := output.DocumentRow{Document: d.Document}
+	if d.Country != nil {
+		r.Meta = map[string]string{"country": *d.Country,
+			"session": strconv.FormatInt(*d.Session, 10), "year": strconv.FormatInt(*d.Year, 10)}
+	}
+	return r
 }
 
 type fixtureDimension struct {
@@ -165,13 +164,13 @@ func writeFixture(t *testing.T) *fixture {
 		lower := strings.ToLower(text)
 		sents := sentencesOf(text)
 		nTokens := int64(len(tokenRE.FindAllString(text, -1)))
-		doc := fixtureDocument{
+		doc := fixtureDocument{Document: output.Document{
 			DocID: id, Source: path, Format: "text", Encoding: "utf-8",
 			NTokens: nTokens, NSentences: int64(len(sents)),
 			Similarity:  cosine(wordCounts(text), refWords),
 			IsReference: strings.HasPrefix(id, "000_"),
 			Countries:   actorsIn(text),
-		}
+		}}
 		if m := fileRE.FindStringSubmatch(id); m != nil {
 			country := m[1]
 			session, _ := strconv.ParseInt(m[2], 10, 64)
@@ -238,7 +237,17 @@ func writeFixture(t *testing.T) *fixture {
 		{RunID: "r1", StartedAt: 1_700_000_000_000_000, FinishedAt: 1_700_000_060_000_000, Added: int64(len(fx.docs)), Failed: 3},
 		{RunID: "r2", StartedAt: 1_700_100_000_000_000, FinishedAt: 1_700_100_005_000_000, Unchanged: int64(len(fx.docs) - 1), Changed: 1, Failed: 3},
 	}
-	writeRows(t, filepath.Join(fx.dir, output.DocumentsTable), fx.docs)
+	// documents.parquet through framealign's own writer, as a run writes it.
+	docRows := make([]output.DocumentRow, len(fx.docs))
+	for i, d := range fx.docs {
+		docRows[i] = d.row()
+	}
+	if err := output.WriteDocuments(fx.dir, "fixture", docRows); err != nil {
+		t.Fatal(err)
+	}
+	if err := output.Commit(fx.dir, "fixture", []string{output.DocumentsTable}); err != nil {
+		t.Fatal(err)
+	}
 	writeRows(t, filepath.Join(fx.dir, output.ScoresTable), fx.scores)
 	writeRows(t, filepath.Join(fx.dir, output.MatchesTable), fx.matches)
 	writeRows(t, filepath.Join(fx.dir, output.PhrasesTable), fx.phrases)

@@ -14,7 +14,7 @@ var engines = map[string]func() (extractors.Annotator, error){
 	"prose": func() (extractors.Annotator, error) { return extractors.NewProseAnnotator(), nil },
 	"fast": func() (extractors.Annotator, error) {
 		// Loaded on first use: a rerun with nothing new to annotate skips the second it takes.
-		return extractors.Lazy("fast-prose-v2.0.0", func() (extractors.Annotator, error) { return extractors.NewFastAnnotator() }), nil
+		return extractors.Lazy(extractors.FastEngineName, func() (extractors.Annotator, error) { return extractors.NewFastAnnotator() }), nil
 	},
 }
 

@@ -132,11 +132,13 @@ func TestRunKilledAtAnyPointLeavesConsistentTablesAndTheNextRunFinishes(t *testi
 			t.Errorf("%s after kills and a rerun differs from a clean full run", name)
 		}
 	}
-	if entries, _ := os.ReadDir(out); true {
-		for _, e := range entries {
-			if strings.Contains(e.Name(), ".tmp-") {
-				t.Errorf("temporary file left behind: %s", e.Name())
-			}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") || e.Name() == ".commit.json" {
+			t.Errorf("left behind after the final run: %s", e.Name())
 		}
 	}
 }
