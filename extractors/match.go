@@ -29,6 +29,47 @@ type Matcher struct {
 	cues     []compiledCue
 	byLemma  map[string][]entryPoint
 	byPrefix map[string][]entryPoint
+
+	// scratch holds idle scratch spaces, one per concurrent caller at most.
+	scratch chan *matchScratch
+}
+
+// matchScratch is one caller's working memory, kept between documents: the token
+// buffer, and a cache of what the matcher knows of every token text seen so far
+// (lowercased form, lemma, entry points), so a word met in an earlier document costs
+// one map lookup. The cache holds at most maxCachedWords words; rarer words beyond
+// that are computed each time.
+type matchScratch struct {
+	words map[string]*wordInfo
+	toks  []matchToken
+}
+
+// maxCachedWords bounds a scratch space's word cache (about 200 bytes per word).
+const maxCachedWords = 1 << 19
+
+func (m *Matcher) getScratch() *matchScratch {
+	select {
+	case sc := <-m.scratch:
+		return sc
+	default:
+		return &matchScratch{words: map[string]*wordInfo{}}
+	}
+}
+
+func (m *Matcher) putScratch(sc *matchScratch) {
+	if cap(sc.toks) > 1<<20 { // a huge document's buffer is not kept
+		sc.toks = nil
+	}
+	select {
+	case m.scratch <- sc:
+	default:
+	}
+}
+
+// wordInfo is what the matcher knows of one token text.
+type wordInfo struct {
+	lower, lemma string
+	eps          []entryPoint // entry points to try at a token with this text, in order
 }
 
 // compiledCue is a cue ready to match: its phrases are indexes into Matcher.phrases.
@@ -63,7 +104,8 @@ type entryPoint struct {
 // NewMatcher compiles the cues of fw. It fails if a cue does not parse, which
 // framework.Parse has already ruled out for frameworks it loaded.
 func NewMatcher(fw *framework.Framework) (*Matcher, error) {
-	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{}}
+	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{},
+		scratch: make(chan *matchScratch, 64)}
 	for di, d := range fw.Dimensions {
 		var dimExcl []int
 		for _, src := range d.Exclude {
@@ -128,11 +170,12 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 // matchToken is a word of the document as the matcher sees it: prose's tokens, with
 // hyphenated words cut into their parts so "win-win" meets the cue "win win".
 type matchToken struct {
-	text, lower, lemma string
-	start, end         int
-	sentence           int
-	filler             bool // may sit between two cue words (the, its, each other's, adjectives)
-	tok                int  // index of the prose token it comes from
+	text       string
+	*wordInfo  // lowercased form, lemma, entry points
+	start, end int
+	sentence   int
+	filler     bool // may sit between two cue words (the, its, each other's, adjectives)
+	tok        int  // index of the prose token it comes from
 }
 
 // fillerTags are the parts of speech that may sit between consecutive cue words.
@@ -140,9 +183,51 @@ var fillerTags = map[string]bool{
 	"DT": true, "PDT": true, "PRP$": true, "POS": true, "JJ": true, "JJR": true, "JJS": true, "CD": true,
 }
 
-// matchTokens computes, once per document, the lowercased text and lemma of every word.
-func matchTokens(text string, ann *Annotation) []matchToken {
-	out := make([]matchToken, 0, len(ann.Tokens)+len(ann.Tokens)/16)
+// word returns what the matcher knows of a token text, from the cache when the word
+// was seen before.
+func (m *Matcher) word(cache map[string]*wordInfo, text string) *wordInfo {
+	if w, ok := cache[text]; ok {
+		return w
+	}
+	lower := strings.ToLower(text)
+	w := &wordInfo{lower: lower, lemma: Lemma(text)}
+	// The entry points in the order findPhrases has always tried them: the lemma's,
+	// the lowercased word's, then the wildcard prefixes of both.
+	w.eps = append(w.eps, m.byLemma[w.lemma]...)
+	if w.lower != w.lemma {
+		w.eps = append(w.eps, m.byLemma[w.lower]...)
+	}
+	if len(w.lower) >= 3 {
+		w.eps = append(w.eps, m.byPrefix[w.lower[:3]]...)
+		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] {
+			w.eps = append(w.eps, m.byPrefix[w.lemma[:3]]...)
+		}
+	}
+	// Keep only the entry points whose term this word matches (an index bucket also
+	// holds cue words spelt with capitals, and prefixes that share three letters), so
+	// that test is made once per word, not at every token.
+	tok := matchToken{text: text, wordInfo: w}
+	kept := w.eps[:0]
+	for _, ep := range w.eps {
+		if m.phrases[ep.phrase][ep.term].matches(&tok) {
+			kept = append(kept, ep)
+		}
+	}
+	w.eps = kept
+	if len(w.eps) == 0 {
+		w.eps = nil
+	}
+	if len(cache) < maxCachedWords {
+		// The key is cloned: a token's text may share memory with its whole document.
+		cache[strings.Clone(text)] = w
+	}
+	return w
+}
+
+// matchTokens computes, once per document, the lowercased text and lemma of every
+// word, into sc's token buffer.
+func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []matchToken {
+	out := sc.toks[:0]
 	for ti, t := range ann.Tokens {
 		word := t.Text
 		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
@@ -155,16 +240,17 @@ func matchTokens(text string, ann *Annotation) []matchToken {
 			off := t.Start
 			for _, part := range strings.Split(word, "-") {
 				if part != "" {
-					out = append(out, matchToken{text: part, lower: strings.ToLower(part), lemma: Lemma(part),
+					out = append(out, matchToken{text: part, wordInfo: m.word(sc.words, part),
 						start: off, end: off + len(part), sentence: t.Sentence, filler: filler, tok: ti})
 				}
 				off += len(part) + 1
 			}
 			continue
 		}
-		out = append(out, matchToken{text: word, lower: strings.ToLower(word), lemma: Lemma(word),
+		out = append(out, matchToken{text: word, wordInfo: m.word(sc.words, word),
 			start: t.Start, end: t.End, sentence: t.Sentence, filler: filler, tok: ti})
 	}
+	sc.toks = out
 	return out
 }
 
@@ -238,7 +324,9 @@ func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int) int {
 // is one hit if one cue covers it all. A cue is dropped in a sentence that holds one
 // of its exclusions.
 func (m *Matcher) Match(text string, ann *Annotation) []Match {
-	toks := matchTokens(text, ann)
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	toks := m.matchTokens(sc, text, ann)
 	hits := m.findPhrases(toks)
 
 	var cands []candidate
@@ -278,10 +366,7 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 	hits := make([][]span, len(m.phrases))
 	try := func(eps []entryPoint, i int) {
 		for _, ep := range eps {
-			terms := m.phrases[ep.phrase]
-			if !terms[ep.term].matches(&toks[i]) {
-				continue // a prefix bucket holds prefixes that share only three letters
-			}
+			terms := m.phrases[ep.phrase] // toks[i] matches terms[ep.term] (see word)
 			end := extend(terms, ep.term+1, i+1, toks, toks[i].sentence)
 			if end < 0 {
 				continue
@@ -299,16 +384,8 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 		}
 	}
 	for i := range toks {
-		t := &toks[i]
-		try(m.byLemma[t.lemma], i)
-		if t.lower != t.lemma {
-			try(m.byLemma[t.lower], i)
-		}
-		if len(t.lower) >= 3 {
-			try(m.byPrefix[t.lower[:3]], i)
-			if len(t.lemma) >= 3 && t.lemma[:3] != t.lower[:3] {
-				try(m.byPrefix[t.lemma[:3]], i)
-			}
+		if eps := toks[i].eps; len(eps) > 0 {
+			try(eps, i)
 		}
 	}
 	return hits

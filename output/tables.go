@@ -5,9 +5,9 @@ package output
 
 // Score is one row of scores.parquet: how much of one dimension a document expresses.
 type Score struct {
-	DocID       string  `parquet:"doc_id"`
-	Dimension   string  `parquet:"dimension"`
-	Group       string  `parquet:"group"`
+	DocID       string  `parquet:"doc_id,dict"`
+	Dimension   string  `parquet:"dimension,dict"`
+	Group       string  `parquet:"group,dict"`
 	Hits        int64   `parquet:"hits"`
 	NegatedHits int64   `parquet:"negated_hits"`
 	Sentences   int64   `parquet:"sentences"`
@@ -16,40 +16,40 @@ type Score struct {
 
 // Match is one row of matches.parquet: a cue found in a document, the evidence.
 type Match struct {
-	DocID         string   `parquet:"doc_id"`
-	Dimension     string   `parquet:"dimension"`
-	Cue           string   `parquet:"cue"`
+	DocID         string   `parquet:"doc_id,dict"`
+	Dimension     string   `parquet:"dimension,dict"`
+	Cue           string   `parquet:"cue,dict"`
 	SentenceIndex int64    `parquet:"sentence_index"`
 	CharStart     int64    `parquet:"char_start"`
 	CharEnd       int64    `parquet:"char_end"`
 	Text          string   `parquet:"text"`
-	Sentence      string   `parquet:"sentence"`
+	Sentence      string   `parquet:"sentence,dict"`
 	Negated       bool     `parquet:"negated"`
 	Actors        []string `parquet:"actors,list"`
 }
 
 // Phrase is one row of phrases.parquet: a noun phrase headed by an institutional noun.
 type Phrase struct {
-	DocID         string   `parquet:"doc_id"`
+	DocID         string   `parquet:"doc_id,dict"`
 	SentenceIndex int64    `parquet:"sentence_index"`
 	CharStart     int64    `parquet:"char_start"`
 	CharEnd       int64    `parquet:"char_end"`
 	Text          string   `parquet:"text"`
 	Normalized    string   `parquet:"normalized"`
-	Head          string   `parquet:"head"`
-	Dimension     *string  `parquet:"dimension,optional"`
+	Head          string   `parquet:"head,dict"`
+	Dimension     *string  `parquet:"dimension,optional,dict"`
 	Actors        []string `parquet:"actors,list"`
 }
 
 // Entity is one row of entities.parquet: a named-entity mention, cleaned and normalised.
 type Entity struct {
-	DocID         string  `parquet:"doc_id"`
+	DocID         string  `parquet:"doc_id,dict"`
 	SentenceIndex int64   `parquet:"sentence_index"`
 	CharStart     int64   `parquet:"char_start"`
 	CharEnd       int64   `parquet:"char_end"`
 	Text          string  `parquet:"text"`
-	Label         string  `parquet:"label"`
-	Canonical     string  `parquet:"canonical"`
+	Label         string  `parquet:"label,dict"`
+	Canonical     string  `parquet:"canonical,dict"`
 	ISO3          *string `parquet:"iso3,optional"`
 }
 

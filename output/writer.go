@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
 )
 
 // Table names of the output contract.
@@ -40,7 +39,7 @@ func tmpName(dir, name, runID string) string {
 
 func writerOptions(runID string) []parquet.WriterOption {
 	return []parquet.WriterOption{
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.Compression(zstdCodec{}),
 		parquet.KeyValueMetadata(RunIDKey, runID),
 		parquet.PageBufferSize(256 << 10),
 		// A row group is held in memory until it is written: cap it, so memory stays

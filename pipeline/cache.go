@@ -30,6 +30,12 @@ type Cache struct {
 
 	puts    chan cacheEntry // entries waiting for the writer
 	written chan error      // the writer's last error, when it has stopped
+
+	// Decoding buffers kept between documents: decompressed entries, and token
+	// slices (by far the largest allocation of a rerun from the cache), which come
+	// back through Release once their document is analysed.
+	raws   chan []byte
+	tokens chan []extractors.Token
 }
 
 type cacheEntry struct {
@@ -60,7 +66,8 @@ func OpenCache(dir string) (*Cache, error) {
 	}
 	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	dec, _ := zstd.NewReader(nil)
-	c := &Cache{db: db, enc: enc, dec: dec, puts: make(chan cacheEntry, 256), written: make(chan error, 1)}
+	c := &Cache{db: db, enc: enc, dec: dec, puts: make(chan cacheEntry, 256), written: make(chan error, 1),
+		raws: make(chan []byte, 16), tokens: make(chan []extractors.Token, 64)}
 	go c.writer()
 	return c, nil
 }
@@ -122,23 +129,61 @@ func (c *Cache) Close() error {
 
 func cacheKey(contentSHA string) []byte { return []byte(annotationFormat + ":" + contentSHA) }
 
-// Get returns the cached annotation of text (whose hash is contentSHA), or nil.
+// Get returns the cached annotation of text (whose hash is contentSHA), or nil. Give
+// it back with Release when done with it.
 func (c *Cache) Get(contentSHA, text string) (*extractors.Annotation, error) {
-	var blob []byte
-	if err := c.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(annotationsBucket).Get(cacheKey(contentSHA))
-		if v != nil {
-			blob = append([]byte(nil), v...)
+	raw := take(c.raws)
+	defer func() { give(c.raws, raw[:0], 16<<20) }()
+	found := false
+	var err error
+	if verr := c.db.View(func(tx *bolt.Tx) error {
+		// Decompressed straight from the mapped page, valid during the transaction.
+		if v := tx.Bucket(annotationsBucket).Get(cacheKey(contentSHA)); v != nil {
+			found = true
+			raw, err = c.dec.DecodeAll(v, raw[:0])
 		}
 		return nil
-	}); err != nil || blob == nil {
-		return nil, err
+	}); verr != nil || !found {
+		return nil, verr
 	}
-	raw, err := c.dec.DecodeAll(blob, nil)
 	if err != nil {
 		return nil, fmt.Errorf("annotation cache entry %s: %w", contentSHA, err)
 	}
-	return decodeAnnotation(raw, text)
+	ann, spare, err := decodeAnnotation(raw, text, take(c.tokens))
+	if spare != nil {
+		give(c.tokens, spare[:0], 1<<20)
+	}
+	return ann, err
+}
+
+// Release takes back the tokens of an annotation that Get returned, for reuse: the
+// caller keeps no reference to ann's tokens.
+func (c *Cache) Release(ann *extractors.Annotation) {
+	if ann != nil && ann.Tokens != nil {
+		give(c.tokens, ann.Tokens[:0], 1<<20)
+		ann.Tokens = nil
+	}
+}
+
+// take returns a buffer from the free list, or nil.
+func take[T any](free chan []T) []T {
+	select {
+	case b := <-free:
+		return b
+	default:
+		return nil
+	}
+}
+
+// give puts a buffer on the free list, unless it is full or the buffer is huge.
+func give[T any](free chan []T, b []T, maxCap int) {
+	if b == nil || cap(b) > maxCap {
+		return
+	}
+	select {
+	case free <- b:
+	default:
+	}
 }
 
 // Put queues the annotation of the text whose hash is contentSHA for storing; it is
@@ -203,10 +248,12 @@ func encodeAnnotation(ann *extractors.Annotation, text string) []byte {
 
 var errCorrupt = errors.New("corrupt annotation cache entry")
 
-func decodeAnnotation(b []byte, text string) (ann *extractors.Annotation, err error) {
+// decodeAnnotation decodes an entry made by encodeAnnotation. Its tokens go into
+// tokens (reused when large enough); on failure the slice is returned for reuse.
+func decodeAnnotation(b []byte, text string, tokens []extractors.Token) (ann *extractors.Annotation, spare []extractors.Token, err error) {
 	defer func() {
 		if recover() != nil {
-			ann, err = nil, errCorrupt
+			ann, spare, err = nil, tokens, errCorrupt
 		}
 	}()
 	pos := 0
@@ -232,7 +279,11 @@ func decodeAnnotation(b []byte, text string) (ann *extractors.Annotation, err er
 		ann.Sentences[i] = extractors.Sentence{Start: s, End: s + next()}
 		prev = s
 	}
-	ann.Tokens = make([]extractors.Token, next())
+	if n := next(); cap(tokens) >= n {
+		ann.Tokens = tokens[:n]
+	} else {
+		ann.Tokens = make([]extractors.Token, n)
+	}
 	prev = 0
 	for i := range ann.Tokens {
 		s := prev + next()
@@ -256,7 +307,7 @@ func decodeAnnotation(b []byte, text string) (ann *extractors.Annotation, err er
 		ann.Entities[i] = e
 	}
 	if pos != len(b) {
-		return nil, errCorrupt
+		return nil, tokens, errCorrupt
 	}
-	return ann, nil
+	return ann, nil, nil
 }

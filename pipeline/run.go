@@ -81,10 +81,11 @@ type item struct {
 	doc      corpus.Document
 	sha      string
 	isRef    bool
-	reuse    bool      // unchanged since the previous run: rows are copied, not recomputed
-	prior    *Analysis // the framework-independent part of the previous analysis, when it stands
+	reuse    bool // unchanged since the previous run: rows are copied, not recomputed
+	rescore  bool // only the framework changed: the previous analysis's framework-independent part stands
 	status   string
 	ann      *extractors.Annotation
+	cached   bool // ann came from the cache, which takes its tokens back after extraction
 	analysis *Analysis
 	err      *output.Error
 	files    int // files finished when this item was emitted (for progress)
@@ -149,6 +150,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if !cfg.Full {
 		if prev, err = loadPrevious(cfg.Out, keys); err != nil {
 			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+		}
+		if prev != nil {
+			defer prev.wait() // the background reader is done before Run returns
 		}
 	}
 
@@ -275,7 +279,18 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			defer extWG.Done()
 			for it := range toExtract {
 				if it.err == nil && !it.reuse {
-					extract(it, analyzer)
+					var prior *Analysis
+					if it.rescore {
+						var err error
+						if prior, err = prev.basePart(it.doc.ID); err != nil {
+							return err
+						}
+					}
+					ann := it.ann
+					extract(it, analyzer, prior)
+					if it.cached {
+						cache.Release(ann)
+					}
 				}
 				select {
 				case toWrite <- it:
@@ -437,7 +452,7 @@ func newItem(d corpus.Document, isRef bool, prev *previous, keys analysisKeys) *
 				it.reuse = true
 			case p.ContentSHA256 == it.sha && p.BaseSHA256 == keys.base:
 				// Only the framework changed: entities and similarity stand.
-				it.prior = prev.basePart(d.ID)
+				it.rescore = true
 			}
 		}
 	}
@@ -452,7 +467,7 @@ func annotate(it *item, a extractors.Annotator, cache *Cache, calls *atomic.Int6
 		}
 	}()
 	if ann, err := cache.Get(it.sha, it.doc.Text); err == nil && ann != nil {
-		it.ann = ann
+		it.ann, it.cached = ann, true
 		return
 	}
 	calls.Add(1)
@@ -469,7 +484,7 @@ func annotate(it *item, a extractors.Annotator, cache *Cache, calls *atomic.Int6
 	cache.Put(it.sha, it.doc.Text, ann)
 }
 
-func extract(it *item, a *Analyzer) {
+func extract(it *item, a *Analyzer, prior *Analysis) {
 	defer func() {
 		if r := recover(); r != nil {
 			it.analysis = nil
@@ -477,7 +492,7 @@ func extract(it *item, a *Analyzer) {
 				Error: fmt.Sprintf("an extractor crashed on this document: %v\n%s", r, firstLines(debug.Stack(), 12))}
 		}
 	}()
-	it.analysis = a.Analyze(it.doc.ID, it.doc.Text, it.ann, it.prior)
+	it.analysis = a.Analyze(it.doc.ID, it.doc.Text, it.ann, prior)
 	it.ann = nil // the writer needs rows, not tokens
 }
 

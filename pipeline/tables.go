@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/framealign/framealign/output"
@@ -88,7 +89,10 @@ func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (
 	}}
 	var a *Analysis
 	if it.reuse {
-		a = prev.analysis(d.ID)
+		var err error
+		if a, err = prev.analysis(d.ID); err != nil {
+			return row, err
+		}
 	} else {
 		a = it.analysis
 	}
@@ -110,14 +114,18 @@ func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (
 	return row, nil
 }
 
-// previous is the output of the last run, read back for an incremental rerun.
+// previous is the output of the last run, read back for an incremental rerun. The
+// documents and runs tables are read before the run starts; the evidence tables, much
+// larger, are read in the background while the corpus is read, and wait waits for them.
 type previous struct {
 	docs     map[string]output.Document
+	runs     []output.Run
+	ready    chan struct{} // closed when the evidence tables are read
+	loadErr  error
 	scores   map[string][]output.Score
 	matches  map[string][]output.Match
 	phrases  map[string][]output.Phrase
 	entities map[string][]output.Entity
-	runs     []output.Run
 }
 
 // loadPrevious reads the tables of the last complete run, or returns nil when the
@@ -129,7 +137,7 @@ func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 	if err != nil || docs == nil {
 		return nil, err
 	}
-	p := &previous{docs: map[string]output.Document{}}
+	p := &previous{docs: map[string]output.Document{}, ready: make(chan struct{})}
 	reusable, rescorable := false, false
 	for _, d := range docs {
 		p.docs[d.DocID] = d
@@ -139,24 +147,39 @@ func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
 		return nil, err
 	}
+	go func() {
+		defer close(p.ready)
+		p.loadErr = p.loadEvidence(dir, reusable, rescorable)
+		if p.loadErr != nil {
+			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", p.loadErr)
+		}
+	}()
+	return p, nil
+}
+
+func (p *previous) loadEvidence(dir string, reusable, rescorable bool) (err error) {
 	if reusable || rescorable {
 		if p.entities, err = groupRows(dir, output.EntitiesTable, func(r output.Entity) string { return r.DocID }); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if !reusable {
-		return p, nil
+		return nil
 	}
 	if p.scores, err = groupRows(dir, output.ScoresTable, func(r output.Score) string { return r.DocID }); err != nil {
-		return nil, err
+		return err
 	}
 	if p.matches, err = groupRows(dir, output.MatchesTable, func(r output.Match) string { return r.DocID }); err != nil {
-		return nil, err
+		return err
 	}
-	if p.phrases, err = groupRows(dir, output.PhrasesTable, func(r output.Phrase) string { return r.DocID }); err != nil {
-		return nil, err
-	}
-	return p, nil
+	p.phrases, err = groupRows(dir, output.PhrasesTable, func(r output.Phrase) string { return r.DocID })
+	return err
+}
+
+// wait waits until the evidence tables are read and returns the error reading them.
+func (p *previous) wait() error {
+	<-p.ready
+	return p.loadErr
 }
 
 func groupRows[T any](dir, name string, key func(T) string) (map[string][]T, error) {
@@ -174,21 +197,27 @@ func groupRows[T any](dir, name string, key func(T) string) (map[string][]T, err
 
 // basePart returns the framework-independent part of a document's previous analysis:
 // its entities, countries, similarity and sizes.
-func (p *previous) basePart(docID string) *Analysis {
+func (p *previous) basePart(docID string) (*Analysis, error) {
+	if err := p.wait(); err != nil {
+		return nil, err
+	}
 	d := p.docs[docID]
 	countries := d.Countries
 	if countries == nil {
 		countries = []string{}
 	}
 	return &Analysis{NTokens: int(d.NTokens), NSentences: int(d.NSentences), Similarity: d.Similarity,
-		Countries: countries, Entities: p.entities[docID]}
+		Countries: countries, Entities: p.entities[docID]}, nil
 }
 
 // analysis rebuilds an unchanged document's Analysis from the previous tables.
-func (p *previous) analysis(docID string) *Analysis {
-	a := p.basePart(docID)
+func (p *previous) analysis(docID string) (*Analysis, error) {
+	a, err := p.basePart(docID)
+	if err != nil {
+		return nil, err
+	}
 	d := p.docs[docID]
 	a.Alignment, a.ProfileSimilarity = d.Alignment, d.ProfileSimilarity
 	a.Scores, a.Matches, a.Phrases = p.scores[docID], p.matches[docID], p.phrases[docID]
-	return a
+	return a, nil
 }

@@ -44,6 +44,7 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "exit 3 when any document fails"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the run to this file"},
+			&cli.StringFlag{Name: "memprofile", Usage: "write a pprof memory profile (allocations of the run) to this file"},
 		},
 		Action: runAction,
 	}
@@ -89,6 +90,14 @@ func runAction(c *cli.Context) error {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if p := c.String("memprofile"); p != "" {
+		defer func() {
+			if f, err := os.Create(p); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 
 	stderr := c.App.ErrWriter
