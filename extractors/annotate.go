@@ -44,6 +44,13 @@ type Annotation struct {
 	Tokens    []Token
 	Sentences []Sentence
 	Entities  []RawEntity
+
+	// Words, when not nil, lists the distinct token texts of the document and
+	// WordIDs[i] is the index in Words of Tokens[i].Text, so extractors that look
+	// each word up (lemma, cue entry points, phrase heads) can do it once per
+	// distinct word. Annotations read from the cache carry them; others may not.
+	Words   []string
+	WordIDs []int32
 }
 
 // SentenceText returns the text of sentence i.

@@ -42,6 +42,7 @@ type Matcher struct {
 type matchScratch struct {
 	words map[string]*wordInfo
 	toks  []matchToken
+	byID  []*wordInfo // per word of the document's Annotation.Words, when it has them
 }
 
 // maxCachedWords bounds a scratch space's word cache (about 200 bytes per word).
@@ -228,6 +229,14 @@ func (m *Matcher) word(cache map[string]*wordInfo, text string) *wordInfo {
 // word, into sc's token buffer.
 func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []matchToken {
 	out := sc.toks[:0]
+	var byID []*wordInfo
+	if ann.Words != nil && len(ann.WordIDs) == len(ann.Tokens) {
+		byID = sc.byID[:0]
+		for range ann.Words {
+			byID = append(byID, nil)
+		}
+		sc.byID = byID
+	}
 	for ti, t := range ann.Tokens {
 		word := t.Text
 		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
@@ -247,7 +256,17 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 			}
 			continue
 		}
-		out = append(out, matchToken{text: word, wordInfo: m.word(sc.words, word),
+		var w *wordInfo
+		if byID != nil { // one lookup per distinct word of the document
+			id := ann.WordIDs[ti]
+			if w = byID[id]; w == nil {
+				w = m.word(sc.words, word)
+				byID[id] = w
+			}
+		} else {
+			w = m.word(sc.words, word)
+		}
+		out = append(out, matchToken{text: word, wordInfo: w,
 			start: t.Start, end: t.End, sentence: t.Sentence, filler: filler, tok: ti})
 	}
 	sc.toks = out

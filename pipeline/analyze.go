@@ -18,6 +18,10 @@ type Analysis struct {
 	Matches           []output.Match
 	Phrases           []output.Phrase
 	Entities          []output.Entity
+
+	// priorActors, in a prior analysis (see Analyze), are the document's entities
+	// with a country code, by sentence: all re-scoring needs of them.
+	priorActors []extractors.Entity
 }
 
 // Analyzer turns an annotated document into its rows: cue matches and scores from
@@ -63,14 +67,15 @@ func (a *Analyzer) Version() string { return a.similarity.Table().Version }
 
 // Analyze computes the rows of one document. prior, when not nil, is the part of a
 // previous analysis that does not depend on the framework (entities, countries,
-// similarity), still valid for this text and reference: it is kept, not recomputed.
+// similarity), still valid for this text and reference: it is kept, not recomputed,
+// and the result has no entity rows (the previous run's stand).
 func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation, prior *Analysis) *Analysis {
 	out := &Analysis{NTokens: len(ann.Tokens), NSentences: len(ann.Sentences)}
 
 	var ents []extractors.Entity
 	if prior != nil {
-		out.Entities, out.Countries, out.Similarity = prior.Entities, prior.Countries, prior.Similarity
-		ents = entitiesOf(out.Entities)
+		out.Countries, out.Similarity = prior.Countries, prior.Similarity
+		ents = prior.priorActors
 	} else {
 		ents = a.resolver.Resolve(text, ann)
 		out.Countries = extractors.Countries(ents)
@@ -124,17 +129,4 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// entitiesOf turns entity rows back into the extractors' entities.
-func entitiesOf(rows []output.Entity) []extractors.Entity {
-	ents := make([]extractors.Entity, len(rows))
-	for i, r := range rows {
-		ents[i] = extractors.Entity{Start: int(r.CharStart), End: int(r.CharEnd), Sentence: int(r.SentenceIndex),
-			Text: r.Text, Label: r.Label, Canonical: r.Canonical}
-		if r.ISO3 != nil {
-			ents[i].ISO3 = *r.ISO3
-		}
-	}
-	return ents
 }

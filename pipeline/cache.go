@@ -15,7 +15,7 @@ import (
 
 // annotationFormat names the encoding of cached annotations and the placing rules
 // that made them; changing either must change it, so old entries are not reused.
-const annotationFormat = "ann-v1"
+const annotationFormat = "ann-v2"
 
 var annotationsBucket = []byte("annotations")
 
@@ -194,8 +194,10 @@ func (c *Cache) Put(contentSHA, text string, ann *extractors.Annotation) {
 }
 
 // encodeAnnotation writes an annotation compactly: offsets as varint deltas, tags and
-// labels as indexes into a string table, token texts only where they differ from the
-// document's bytes (prose straightens curly quotes).
+// labels as indexes into a string table, and each token's text as the index of a word
+// in the document's list of distinct words, which is defined at its first occurrence,
+// by the document's bytes where they match (prose straightens curly quotes) or by the
+// string table.
 func encodeAnnotation(ann *extractors.Annotation, text string) []byte {
 	var b []byte
 	strs := map[string]uint64{}
@@ -208,6 +210,7 @@ func encodeAnnotation(ann *extractors.Annotation, text string) []byte {
 		table = append(table, s)
 		return strs[s]
 	}
+	words := map[string]uint64{}
 	var body []byte
 	body = binary.AppendUvarint(body, uint64(len(ann.Sentences)))
 	prev := 0
@@ -224,10 +227,18 @@ func encodeAnnotation(ann *extractors.Annotation, text string) []byte {
 		body = binary.AppendUvarint(body, uint64(t.Sentence))
 		body = binary.AppendUvarint(body, idx(t.Tag))
 		body = binary.AppendUvarint(body, idx(t.Label))
-		if text[t.Start:t.End] == t.Text {
+		// 0: a new word, the document's bytes; 1: a new word from the string table
+		// (its index follows); w >= 2: word w-2 seen before.
+		switch id, seen := words[t.Text]; {
+		case seen:
+			body = binary.AppendUvarint(body, id+2)
+		case text[t.Start:t.End] == t.Text:
+			words[t.Text] = uint64(len(words))
 			body = binary.AppendUvarint(body, 0)
-		} else {
-			body = binary.AppendUvarint(body, idx(t.Text)+1)
+		default:
+			words[t.Text] = uint64(len(words))
+			body = binary.AppendUvarint(body, 1)
+			body = binary.AppendUvarint(body, idx(t.Text))
 		}
 		prev = t.Start
 	}
@@ -284,16 +295,23 @@ func decodeAnnotation(b []byte, text string, tokens []extractors.Token) (ann *ex
 	} else {
 		ann.Tokens = make([]extractors.Token, n)
 	}
+	ann.WordIDs = make([]int32, len(ann.Tokens))
 	prev = 0
 	for i := range ann.Tokens {
 		s := prev + next()
 		e := s + next()
 		t := extractors.Token{Start: s, End: e, Sentence: next(), Tag: table[next()], Label: table[next()]}
-		if ti := next(); ti == 0 {
-			t.Text = text[s:e]
-		} else {
-			t.Text = table[ti-1]
+		switch w := next(); w {
+		case 0:
+			ann.Words = append(ann.Words, text[s:e])
+			ann.WordIDs[i] = int32(len(ann.Words) - 1)
+		case 1:
+			ann.Words = append(ann.Words, table[next()])
+			ann.WordIDs[i] = int32(len(ann.Words) - 1)
+		default:
+			ann.WordIDs[i] = int32(w - 2)
 		}
+		t.Text = ann.Words[ann.WordIDs[i]]
 		ann.Tokens[i] = t
 		prev = s
 	}

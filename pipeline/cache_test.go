@@ -39,6 +39,22 @@ func TestCacheGivesBackTheSameAnnotation(t *testing.T) {
 	if !reflect.DeepEqual(got.Tokens, ann.Tokens) || !reflect.DeepEqual(got.Sentences, ann.Sentences) || !reflect.DeepEqual(got.Entities, ann.Entities) {
 		t.Error("the cached annotation differs from the one stored")
 	}
+	// The word list: one entry per distinct token text, and every token points at its own.
+	if len(got.WordIDs) != len(got.Tokens) {
+		t.Fatalf("%d word ids for %d tokens", len(got.WordIDs), len(got.Tokens))
+	}
+	distinct := map[string]bool{}
+	for _, tok := range got.Tokens {
+		distinct[tok.Text] = true
+	}
+	if len(got.Words) != len(distinct) {
+		t.Errorf("%d words listed, the text has %d distinct tokens", len(got.Words), len(distinct))
+	}
+	for i, tok := range got.Tokens {
+		if w := got.Words[got.WordIDs[i]]; w != tok.Text {
+			t.Fatalf("token %d %q points at word %q", i, tok.Text, w)
+		}
+	}
 }
 
 // BenchmarkCacheGet measures what a document costs when its annotation comes from

@@ -163,7 +163,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		errorsRows = append(errorsRows, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
 	}
 
-	tables, err := openTables(cfg.Out, runID)
+	tables, err := openTables(cfg.Out, runID, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +412,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 	}
 	if err := tables.runs.Write(runRow); err != nil {
+		return nil, err
+	}
+	if err := tables.finish(); err != nil {
 		return nil, err
 	}
 	if err := tables.close(); err != nil {

@@ -248,6 +248,35 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 	}
 }
 
+// assertSameAsFullRun checks that the tables in out, written by incremental runs,
+// hold the rows a clean full run with cfg writes, and that every table names the
+// last run in its footer.
+func assertSameAsFullRun(t *testing.T, cfg Config, out, step string) {
+	t.Helper()
+	full := filepath.Join(t.TempDir(), "full")
+	cfg.Out, cfg.Full, cfg.Annotator = full, true, nil
+	mustRun(t, cfg)
+	same := func(name string, a, b any) {
+		t.Helper()
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: %s differs from a full run's", step, name)
+		}
+	}
+	same("documents", readTable[output.Document](t, out, output.DocumentsTable), readTable[output.Document](t, full, output.DocumentsTable))
+	same("scores", readTable[output.Score](t, out, output.ScoresTable), readTable[output.Score](t, full, output.ScoresTable))
+	same("matches", readTable[output.Match](t, out, output.MatchesTable), readTable[output.Match](t, full, output.MatchesTable))
+	same("phrases", readTable[output.Phrase](t, out, output.PhrasesTable), readTable[output.Phrase](t, full, output.PhrasesTable))
+	same("entities", readTable[output.Entity](t, out, output.EntitiesTable), readTable[output.Entity](t, full, output.EntitiesTable))
+	runs := readTable[output.Run](t, out, output.RunsTable)
+	last := runs[len(runs)-1].RunID
+	for _, name := range []string{output.DocumentsTable, output.ScoresTable, output.MatchesTable, output.PhrasesTable,
+		output.EntitiesTable, output.ErrorsTable, output.RunsTable} {
+		if id, err := output.TableRunID(filepath.Join(out, name)); err != nil || id != last {
+			t.Errorf("%s: %s names run %q (%v), the last run is %q", step, name, id, err, last)
+		}
+	}
+}
+
 func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	root := copyCorpus(t)
 	out := filepath.Join(t.TempDir(), "out")
@@ -258,12 +287,19 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 		t.Fatalf("first run: %+v", first)
 	}
 
+	// Nothing changed: nothing is analysed, and the evidence tables stand as they are.
+	if again := mustRun(t, cfg); again.Unchanged != 4 || again.Added+again.Changed+again.Removed != 0 || again.AnnotatorCalls != 0 {
+		t.Errorf("rerun with nothing new: %+v", again)
+	}
+	assertSameAsFullRun(t, cfg, out, "nothing new")
+
 	// One file gone, the rest unchanged: nothing is analysed again.
 	os.Remove(filepath.Join(root, "Session 69 - 2014", "RWA_69_2014.txt"))
 	second := mustRun(t, cfg)
 	if second.Unchanged != 3 || second.Removed != 1 || second.Added != 0 || second.AnnotatorCalls != 0 {
 		t.Errorf("second run: %+v", second)
 	}
+	assertSameAsFullRun(t, cfg, out, "first file removed")
 
 	// One new file, one changed file.
 	mng := filepath.Join(root, "Session 75 - 2020", "MNG_75_2020.txt")
@@ -281,16 +317,17 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("annotator called %d times, want 1 (the changed file)", got)
 	}
 	runs := readTable[output.Run](t, out, output.RunsTable)
-	if len(runs) != 3 || runs[2].Changed != 1 || runs[1].Removed != 1 {
+	if len(runs) != 4 || runs[3].Changed != 1 || runs[2].Removed != 1 {
 		t.Errorf("runs = %+v", runs)
 	}
-	// A full rerun gives the same rows as the incremental one.
-	full := filepath.Join(t.TempDir(), "full")
-	cfgFull := testConfig(t, []string{root}, full)
-	mustRun(t, cfgFull)
-	if !reflect.DeepEqual(readTable[output.Match](t, out, output.MatchesTable), readTable[output.Match](t, full, output.MatchesTable)) {
-		t.Error("incremental matches differ from a full run's")
+	assertSameAsFullRun(t, cfg, out, "one file new, one changed")
+
+	// The last file gone: the previous rows of all the others are kept.
+	os.Remove(mng)
+	if fourth := mustRun(t, cfg); fourth.Removed != 1 || fourth.Unchanged != 3 {
+		t.Errorf("fourth run: %+v", fourth)
 	}
+	assertSameAsFullRun(t, cfg, out, "last file removed")
 }
 
 func TestRunRefusesAFolderLockedByALiveRun(t *testing.T) {

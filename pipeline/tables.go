@@ -1,25 +1,129 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
+	"github.com/framealign/framealign/extractors"
 	"github.com/framealign/framealign/output"
 )
 
 // runTables are the tables a run writes row by row as documents finish
 // (documents.parquet is written at the end, when its metadata columns are known).
 type runTables struct {
-	scores   *output.Table[output.Score]
-	matches  *output.Table[output.Match]
-	phrases  *output.Table[output.Phrase]
-	entities *output.Table[output.Entity]
-	errors   *output.Table[output.Error]
-	runs     *output.Table[output.Run]
+	dir, runID string
+	scores     *evidence[output.Score]
+	matches    *evidence[output.Match]
+	phrases    *evidence[output.Phrase]
+	entities   *evidence[output.Entity]
+	errors     *output.Table[output.Error]
+	runs       *output.Table[output.Run]
 }
 
-func openTables(dir, runID string) (*runTables, error) {
-	t := &runTables{}
+// evidence is one evidence table of the run, written in document order. As long as
+// the documents come in the previous run's order, each with the previous run's rows
+// for this table, nothing is written: if that holds to the end, the previous file is
+// restamped for this run (output.Restamp: its rows are exactly this run's) instead of
+// decoded and encoded again. At the first document that differs, the previous rows of
+// the documents passed so far are written, and writing goes on row by row.
+type evidence[T any] struct {
+	t       *output.Table[T]
+	prev    *previous
+	loaded  map[string][]T // the previous run's rows by document, read when first needed
+	key     func(T) string
+	kept    int  // documents so far identical to the previous run's first ones
+	copying bool // every document so far was identical
+	restamp bool // set by finish: the previous file stands
+}
+
+func newEvidence[T any](dir, name, runID string, prev *previous, key func(T) string) (*evidence[T], error) {
+	t, err := output.CreateTable[T](dir, name, runID)
+	if err != nil {
+		return nil, err
+	}
+	return &evidence[T]{t: t, prev: prev, key: key, copying: prev != nil}, nil
+}
+
+// add writes the rows of one document: rows, or when same is true the previous run's
+// rows for it (this run's are the same).
+func (e *evidence[T]) add(docID string, rows []T, same bool) error {
+	if e.copying {
+		if same && e.kept < len(e.prev.order) && e.prev.order[e.kept] == docID {
+			e.kept++
+			return nil
+		}
+		if err := e.catchUp(); err != nil {
+			return err
+		}
+	}
+	if same {
+		m, err := e.previousRows()
+		if err != nil {
+			return err
+		}
+		rows = m[docID]
+	}
+	return e.t.Write(rows...)
+}
+
+// catchUp writes the previous rows of the documents passed while copying.
+func (e *evidence[T]) catchUp() error {
+	e.copying = false
+	if e.kept == 0 {
+		return nil
+	}
+	m, err := e.previousRows()
+	if err != nil {
+		return err
+	}
+	for _, id := range e.prev.order[:e.kept] {
+		if err := e.t.Write(m[id]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *evidence[T]) previousRows() (map[string][]T, error) {
+	if e.loaded == nil {
+		m, err := groupRows(e.prev.dir, e.t.Name, e.key)
+		if err != nil {
+			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+		}
+		e.loaded = m
+	}
+	return e.loaded, nil
+}
+
+// finish decides, once every document is written, whether the previous file stands.
+func (e *evidence[T]) finish() error {
+	if e.copying && e.kept == len(e.prev.order) {
+		e.restamp = true
+		return nil
+	}
+	if e.copying {
+		return e.catchUp() // documents of the previous run are gone
+	}
+	return nil
+}
+
+// close finishes the table's temporary file: the restamped previous file, or the rows
+// written.
+func (e *evidence[T]) close(dir, runID string) error {
+	if !e.restamp {
+		return e.t.Close()
+	}
+	e.t.Abort()
+	if err := output.Restamp(dir, e.t.Name, runID); err != nil {
+		return fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+	}
+	return nil
+}
+
+func openTables(dir, runID string, prev *previous) (*runTables, error) {
+	t := &runTables{dir: dir, runID: runID}
 	var err error
 	opened := []func(){}
 	fail := func() (*runTables, error) {
@@ -28,22 +132,22 @@ func openTables(dir, runID string) (*runTables, error) {
 		}
 		return nil, err
 	}
-	if t.scores, err = output.CreateTable[output.Score](dir, output.ScoresTable, runID); err != nil {
+	if t.scores, err = newEvidence(dir, output.ScoresTable, runID, prev, func(r output.Score) string { return r.DocID }); err != nil {
 		return fail()
 	}
-	opened = append(opened, t.scores.Abort)
-	if t.matches, err = output.CreateTable[output.Match](dir, output.MatchesTable, runID); err != nil {
+	opened = append(opened, t.scores.t.Abort)
+	if t.matches, err = newEvidence(dir, output.MatchesTable, runID, prev, func(r output.Match) string { return r.DocID }); err != nil {
 		return fail()
 	}
-	opened = append(opened, t.matches.Abort)
-	if t.phrases, err = output.CreateTable[output.Phrase](dir, output.PhrasesTable, runID); err != nil {
+	opened = append(opened, t.matches.t.Abort)
+	if t.phrases, err = newEvidence(dir, output.PhrasesTable, runID, prev, func(r output.Phrase) string { return r.DocID }); err != nil {
 		return fail()
 	}
-	opened = append(opened, t.phrases.Abort)
-	if t.entities, err = output.CreateTable[output.Entity](dir, output.EntitiesTable, runID); err != nil {
+	opened = append(opened, t.phrases.t.Abort)
+	if t.entities, err = newEvidence(dir, output.EntitiesTable, runID, prev, func(r output.Entity) string { return r.DocID }); err != nil {
 		return fail()
 	}
-	opened = append(opened, t.entities.Abort)
+	opened = append(opened, t.entities.t.Abort)
 	if t.errors, err = output.CreateTable[output.Error](dir, output.ErrorsTable, runID); err != nil {
 		return fail()
 	}
@@ -55,11 +159,27 @@ func openTables(dir, runID string) (*runTables, error) {
 }
 
 func (t *runTables) names() []string {
-	return []string{t.scores.Name, t.matches.Name, t.phrases.Name, t.entities.Name, t.errors.Name, t.runs.Name}
+	return []string{t.scores.t.Name, t.matches.t.Name, t.phrases.t.Name, t.entities.t.Name, t.errors.Name, t.runs.Name}
+}
+
+// finish settles the evidence tables once every document is written.
+func (t *runTables) finish() error {
+	for _, f := range []func() error{t.scores.finish, t.matches.finish, t.phrases.finish, t.entities.finish} {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *runTables) close() error {
-	for _, c := range []func() error{t.scores.Close, t.matches.Close, t.phrases.Close, t.entities.Close, t.errors.Close, t.runs.Close} {
+	for _, c := range []func() error{
+		func() error { return t.scores.close(t.dir, t.runID) },
+		func() error { return t.matches.close(t.dir, t.runID) },
+		func() error { return t.phrases.close(t.dir, t.runID) },
+		func() error { return t.entities.close(t.dir, t.runID) },
+		t.errors.Close, t.runs.Close,
+	} {
 		if err := c(); err != nil {
 			t.abort()
 			return err
@@ -69,114 +189,126 @@ func (t *runTables) close() error {
 }
 
 func (t *runTables) abort() {
-	t.scores.Abort()
-	t.matches.Abort()
-	t.phrases.Abort()
-	t.entities.Abort()
+	t.scores.t.Abort()
+	t.matches.t.Abort()
+	t.phrases.t.Abort()
+	t.entities.t.Abort()
 	t.errors.Abort()
 	t.runs.Abort()
-	// documents.parquet's temporary file, if it was written, goes at the next
-	// RecoverCommit; nothing else is left behind.
+	// documents.parquet's temporary file and restamped copies, if any were written,
+	// go at the next RecoverCommit; nothing else is left behind.
 }
 
-// writeDocument writes an item's rows (computed now, or copied from the previous
-// run when the document is unchanged) and returns its documents row.
+// writeDocument writes an item's rows (computed now, or the previous run's when they
+// still stand) and returns its documents row.
 func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (output.DocumentRow, error) {
 	d := it.doc
 	row := output.DocumentRow{Meta: d.Meta, Document: output.Document{
 		DocID: d.ID, Source: d.Source, Format: d.Format, Encoding: d.Encoding, ContentSHA256: it.sha,
 		IsReference: it.isRef, Title: d.Title, AnalysisSHA256: keys.analysis, BaseSHA256: keys.base,
 	}}
-	var a *Analysis
 	if it.reuse {
-		var err error
-		if a, err = prev.analysis(d.ID); err != nil {
-			return row, err
+		p := prev.docs[d.ID]
+		row.NTokens, row.NSentences = p.NTokens, p.NSentences
+		row.Alignment, row.Similarity, row.ProfileSimilarity = p.Alignment, p.Similarity, p.ProfileSimilarity
+		row.Countries = orEmpty(p.Countries)
+		for _, err := range []error{t.scores.add(d.ID, nil, true), t.matches.add(d.ID, nil, true),
+			t.phrases.add(d.ID, nil, true), t.entities.add(d.ID, nil, true)} {
+			if err != nil {
+				return row, err
+			}
 		}
-	} else {
-		a = it.analysis
+		return row, nil
 	}
+	a := it.analysis
 	row.NTokens, row.NSentences = int64(a.NTokens), int64(a.NSentences)
 	row.Alignment, row.Similarity, row.ProfileSimilarity = a.Alignment, a.Similarity, a.ProfileSimilarity
 	row.Countries = a.Countries
-	if err := t.scores.Write(a.Scores...); err != nil {
+	if err := t.scores.add(d.ID, a.Scores, false); err != nil {
 		return row, err
 	}
-	if err := t.matches.Write(a.Matches...); err != nil {
+	if err := t.matches.add(d.ID, a.Matches, false); err != nil {
 		return row, err
 	}
-	if err := t.phrases.Write(a.Phrases...); err != nil {
+	if err := t.phrases.add(d.ID, a.Phrases, false); err != nil {
 		return row, err
 	}
-	if err := t.entities.Write(a.Entities...); err != nil {
+	// After a framework-only change the entities are the previous run's (it.rescore).
+	if err := t.entities.add(d.ID, a.Entities, it.rescore); err != nil {
 		return row, err
 	}
 	return row, nil
 }
 
-// previous is the output of the last run, read back for an incremental rerun. The
-// documents and runs tables are read before the run starts; the evidence tables, much
-// larger, are read in the background while the corpus is read, and wait waits for them.
+// previous is the output of the last run, read back for an incremental rerun: its
+// documents and runs tables. The evidence tables are not read unless needed: the
+// entities' countries per sentence (the actors of matches and phrases) in the
+// background when a document may be re-scored, and whole tables only when this run's
+// rows for a table differ from the previous run's (see evidence).
 type previous struct {
-	docs     map[string]output.Document
-	runs     []output.Run
-	ready    chan struct{} // closed when the evidence tables are read
-	loadErr  error
-	scores   map[string][]output.Score
-	matches  map[string][]output.Match
-	phrases  map[string][]output.Phrase
-	entities map[string][]output.Entity
+	dir     string
+	docs    map[string]output.Document
+	order   []string // document ids in the previous run's order
+	runs    []output.Run
+	ready   chan struct{} // closed when actors is read
+	loadErr error
+	actors  map[string][]extractors.Entity // per document, its entities' sentences and ISO3 codes
 }
 
-// loadPrevious reads the tables of the last complete run, or returns nil when the
-// folder holds none. The rows of the evidence tables are read only when some document
-// may reuse them: all of them when it was analysed as this run would (same analysis
-// key), the entities when only the framework changed (same base key).
+// entityActor is the part of an entities.parquet row that re-scoring needs.
+type entityActor struct {
+	DocID         string  `parquet:"doc_id"`
+	SentenceIndex int64   `parquet:"sentence_index"`
+	ISO3          *string `parquet:"iso3,optional"`
+}
+
+// loadPrevious reads the documents and runs tables of the last complete run, or
+// returns nil when the folder holds none.
 func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 	docs, err := output.ReadRows[output.Document](filepath.Join(dir, output.DocumentsTable))
 	if err != nil || docs == nil {
 		return nil, err
 	}
-	p := &previous{docs: map[string]output.Document{}, ready: make(chan struct{})}
-	reusable, rescorable := false, false
+	p := &previous{dir: dir, docs: make(map[string]output.Document, len(docs)), ready: make(chan struct{})}
+	rescorable := false
 	for _, d := range docs {
 		p.docs[d.DocID] = d
-		reusable = reusable || d.AnalysisSHA256 == keys.analysis
-		rescorable = rescorable || d.BaseSHA256 == keys.base
+		p.order = append(p.order, d.DocID)
+		rescorable = rescorable || d.BaseSHA256 == keys.base && d.AnalysisSHA256 != keys.analysis
 	}
 	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
 		return nil, err
 	}
+	for _, name := range []string{output.ScoresTable, output.MatchesTable, output.PhrasesTable, output.EntitiesTable} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s is missing beside %s", name, output.DocumentsTable)
+			}
+			return nil, err
+		}
+	}
+	if !rescorable {
+		close(p.ready)
+		return p, nil
+	}
 	go func() {
 		defer close(p.ready)
-		p.loadErr = p.loadEvidence(dir, reusable, rescorable)
-		if p.loadErr != nil {
-			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", p.loadErr)
+		rows, err := output.ReadRows[entityActor](filepath.Join(dir, output.EntitiesTable))
+		if err != nil {
+			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+			return
+		}
+		p.actors = map[string][]extractors.Entity{}
+		for _, r := range rows {
+			if r.ISO3 != nil {
+				p.actors[r.DocID] = append(p.actors[r.DocID], extractors.Entity{Sentence: int(r.SentenceIndex), ISO3: *r.ISO3})
+			}
 		}
 	}()
 	return p, nil
 }
 
-func (p *previous) loadEvidence(dir string, reusable, rescorable bool) (err error) {
-	if reusable || rescorable {
-		if p.entities, err = groupRows(dir, output.EntitiesTable, func(r output.Entity) string { return r.DocID }); err != nil {
-			return err
-		}
-	}
-	if !reusable {
-		return nil
-	}
-	if p.scores, err = groupRows(dir, output.ScoresTable, func(r output.Score) string { return r.DocID }); err != nil {
-		return err
-	}
-	if p.matches, err = groupRows(dir, output.MatchesTable, func(r output.Match) string { return r.DocID }); err != nil {
-		return err
-	}
-	p.phrases, err = groupRows(dir, output.PhrasesTable, func(r output.Phrase) string { return r.DocID })
-	return err
-}
-
-// wait waits until the evidence tables are read and returns the error reading them.
+// wait waits until the background read is done and returns its error.
 func (p *previous) wait() error {
 	<-p.ready
 	return p.loadErr
@@ -196,28 +328,13 @@ func groupRows[T any](dir, name string, key func(T) string) (map[string][]T, err
 }
 
 // basePart returns the framework-independent part of a document's previous analysis:
-// its entities, countries, similarity and sizes.
+// sizes, countries, similarity, and its entities' countries per sentence (the rows
+// themselves stay in the previous entities table).
 func (p *previous) basePart(docID string) (*Analysis, error) {
 	if err := p.wait(); err != nil {
 		return nil, err
 	}
 	d := p.docs[docID]
-	countries := d.Countries
-	if countries == nil {
-		countries = []string{}
-	}
 	return &Analysis{NTokens: int(d.NTokens), NSentences: int(d.NSentences), Similarity: d.Similarity,
-		Countries: countries, Entities: p.entities[docID]}, nil
-}
-
-// analysis rebuilds an unchanged document's Analysis from the previous tables.
-func (p *previous) analysis(docID string) (*Analysis, error) {
-	a, err := p.basePart(docID)
-	if err != nil {
-		return nil, err
-	}
-	d := p.docs[docID]
-	a.Alignment, a.ProfileSimilarity = d.Alignment, d.ProfileSimilarity
-	a.Scores, a.Matches, a.Phrases = p.scores[docID], p.matches[docID], p.phrases[docID]
-	return a, nil
+		Countries: orEmpty(d.Countries), priorActors: p.actors[docID]}, nil
 }

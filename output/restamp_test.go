@@ -1,0 +1,74 @@
+package output
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestRestampKeepsTheRowsAndNamesTheNewRun(t *testing.T) {
+	dir := t.TempDir()
+	iso := "CHN"
+	var rows []Entity
+	for i := 0; i < 70000; i++ { // three row groups, with page indexes
+		r := Entity{DocID: "doc" + strings.Repeat("x", i%7), SentenceIndex: int64(i), CharStart: int64(i * 10),
+			CharEnd: int64(i*10 + 5), Text: "China", Label: "GPE", Canonical: "China"}
+		if i%3 == 0 {
+			r.ISO3 = &iso
+		}
+		rows = append(rows, r)
+	}
+	tbl, err := CreateTable[Entity](dir, EntitiesTable, "run1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Write(rows...); err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, "run1", []string{EntitiesTable}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, EntitiesTable))
+
+	if err := Restamp(dir, EntitiesTable, "run2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, "run2", []string{EntitiesTable}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, EntitiesTable)
+	if id, err := TableRunID(path); err != nil || id != "run2" {
+		t.Fatalf("run id after restamp = %q, %v; want run2", id, err)
+	}
+	got, err := ReadRows[Entity](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, rows) {
+		t.Fatalf("restamped table holds %d rows, not the %d written", len(got), len(rows))
+	}
+	after, _ := os.ReadFile(path)
+	// The data pages and page indexes are the same bytes; only the footer differs.
+	footerLen := int(binary.LittleEndian.Uint32(before[len(before)-8:]))
+	if n := len(before) - 8 - footerLen; n < 1000 || len(after) < n || string(after[:n]) != string(before[:n]) {
+		t.Error("restamp rewrote the data pages")
+	}
+}
+
+func TestRestampRefusesAFileThatIsNotParquet(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, MatchesTable), []byte("not a parquet file at all"), 0o644)
+	if err := Restamp(dir, MatchesTable, "r"); err == nil {
+		t.Fatal("restamp of a text file succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("restamp left files behind: %d entries", len(entries))
+	}
+}
