@@ -56,6 +56,23 @@ func (e *PhraseExtractor) head(word string) string {
 	return e.heads[Lemma(w)]
 }
 
+// headFinder returns a function giving the institutional head that token i of ann
+// stands for. When ann lists its distinct words, each word is looked up once.
+func (e *PhraseExtractor) headFinder(ann *Annotation) func(i int) string {
+	if ann.Words == nil || len(ann.WordIDs) != len(ann.Tokens) {
+		return func(i int) string { return e.head(ann.Tokens[i].Text) }
+	}
+	heads := make([]string, len(ann.Words))
+	known := make([]bool, len(ann.Words))
+	return func(i int) string {
+		id := ann.WordIDs[i]
+		if !known[id] {
+			heads[id], known[id] = e.head(ann.Words[id]), true
+		}
+		return heads[id]
+	}
+}
+
 // hasWordChar reports whether a token holds a letter or a digit, which punctuation,
 // whatever tag prose gave it, does not.
 func hasWordChar(s string) bool {
@@ -89,6 +106,7 @@ func (e *PhraseExtractor) Extract(text string, ann *Annotation) []Phrase {
 		return nil
 	}
 	toks := ann.Tokens
+	hd := e.headFinder(ann)
 	var out []Phrase
 	floor := 0 // first token a phrase may start at: the end of the previous phrase
 	for i := 0; i < len(toks); i++ {
@@ -97,8 +115,8 @@ func (e *PhraseExtractor) Extract(text string, ann *Annotation) []Phrase {
 			isNounTag(toks[i+1].Tag) && hasWordChar(toks[i+1].Text)) {
 			continue // not the last noun of a noun run
 		}
-		head := e.head(t.Text)
-		if head == "" || e.modifiesLaterHead(toks, i) {
+		head := hd(i)
+		if head == "" || e.modifiesLaterHead(toks, i, hd) {
 			continue
 		}
 		first := e.extendLeft(toks, i, floor)
@@ -125,7 +143,7 @@ func (e *PhraseExtractor) Extract(text string, ann *Annotation) []Phrase {
 // with others before a later institutional head ("dialogue and cooperation mechanism")
 // rather than a head of its own: a conjunction or comma follows it and the run of
 // modifiers after that ends on an institutional head.
-func (e *PhraseExtractor) modifiesLaterHead(toks []Token, i int) bool {
+func (e *PhraseExtractor) modifiesLaterHead(toks []Token, i int, hd func(int) string) bool {
 	if t := toks[i].Tag; t == "NNS" || t == "NNPS" {
 		return false
 	}
@@ -144,7 +162,7 @@ func (e *PhraseExtractor) modifiesLaterHead(toks []Token, i int) bool {
 			break
 		}
 	}
-	return last > i && e.head(toks[last].Text) != ""
+	return last > i && hd(last) != ""
 }
 
 // extendLeft returns the index of the first token of the phrase whose head is toks[h],

@@ -72,3 +72,40 @@ func TestRestampRefusesAFileThatIsNotParquet(t *testing.T) {
 		t.Errorf("restamp left files behind: %d entries", len(entries))
 	}
 }
+
+func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
+	dir := t.TempDir()
+	codes := []string{"CHN", "USA", "FRA"}
+	var rows []Entity
+	for i := 0; i < 70000; i++ { // several row groups and pages
+		r := Entity{DocID: "doc" + strings.Repeat("y", i/5000), SentenceIndex: int64(i / 3), Text: "x", Label: "GPE", Canonical: "x"}
+		if i%4 != 0 {
+			r.ISO3 = &codes[i%3]
+		}
+		rows = append(rows, r)
+	}
+	tbl, err := CreateTable[Entity](dir, EntitiesTable, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl.Write(rows...)
+	if err := tbl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, "r", []string{EntitiesTable}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSentenceCountries(filepath.Join(dir, EntitiesTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]SentenceCountry{}
+	for _, r := range rows {
+		if r.ISO3 != nil {
+			want[r.DocID] = append(want[r.DocID], SentenceCountry{Sentence: int(r.SentenceIndex), ISO3: *r.ISO3})
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read %d documents' countries, want %d (or the values differ)", len(got), len(want))
+	}
+}

@@ -255,13 +255,6 @@ type previous struct {
 	actors  map[string][]extractors.Entity // per document, its entities' sentences and ISO3 codes
 }
 
-// entityActor is the part of an entities.parquet row that re-scoring needs.
-type entityActor struct {
-	DocID         string  `parquet:"doc_id"`
-	SentenceIndex int64   `parquet:"sentence_index"`
-	ISO3          *string `parquet:"iso3,optional"`
-}
-
 // loadPrevious reads the documents and runs tables of the last complete run, or
 // returns nil when the folder holds none.
 func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
@@ -293,16 +286,18 @@ func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 	}
 	go func() {
 		defer close(p.ready)
-		rows, err := output.ReadRows[entityActor](filepath.Join(dir, output.EntitiesTable))
+		byDoc, err := output.ReadSentenceCountries(filepath.Join(dir, output.EntitiesTable))
 		if err != nil {
 			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
 			return
 		}
-		p.actors = map[string][]extractors.Entity{}
-		for _, r := range rows {
-			if r.ISO3 != nil {
-				p.actors[r.DocID] = append(p.actors[r.DocID], extractors.Entity{Sentence: int(r.SentenceIndex), ISO3: *r.ISO3})
+		p.actors = make(map[string][]extractors.Entity, len(byDoc))
+		for doc, sc := range byDoc {
+			ents := make([]extractors.Entity, len(sc))
+			for i, c := range sc {
+				ents[i] = extractors.Entity{Sentence: c.Sentence, ISO3: c.ISO3}
 			}
+			p.actors[doc] = ents
 		}
 	}()
 	return p, nil
