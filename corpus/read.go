@@ -150,7 +150,7 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 	if ff.gzip {
 		data, err = readAllGzip(fh, opts.MaxBytes)
 	} else {
-		data, err = readAll(fh, opts.MaxBytes)
+		data, err = readAllSized(fh, info.Size(), opts.MaxBytes)
 	}
 	if err != nil {
 		return nil, err
@@ -193,6 +193,31 @@ func readAll(r io.Reader, max int64) ([]byte, error) {
 		return nil, &TooLargeError{Size: int64(len(data)), Max: max}
 	}
 	return data, nil
+}
+
+// readAllSized is readAll for a file whose size was just taken: one buffer of that
+// size (and a little room, should the file have grown), so one read usually does.
+func readAllSized(r io.Reader, size, max int64) ([]byte, error) {
+	if size <= 0 || size > max {
+		return readAll(r, max)
+	}
+	data := make([]byte, 0, size+512)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew: let append find room
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > max {
+			return nil, &TooLargeError{Size: int64(len(data)), Max: max}
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read error: %w", plainErr(err))
+		}
+	}
 }
 
 // readAllGzip decompresses r whole, refusing decompressed content above max bytes so

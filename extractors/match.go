@@ -42,7 +42,10 @@ type Matcher struct {
 type matchScratch struct {
 	words map[string]*wordInfo
 	toks  []matchToken
-	byID  []*wordInfo // per word of the document's Annotation.Words, when it has them
+	// per word of the document's Annotation.Words, when it has them: computed afresh
+	// for each document, which costs less than looking words up in a large cache
+	byID []wordInfo
+	done []bool
 }
 
 // maxCachedWords bounds a scratch space's word cache (about 200 bytes per word).
@@ -190,34 +193,8 @@ func (m *Matcher) word(cache map[string]*wordInfo, text string) *wordInfo {
 	if w, ok := cache[text]; ok {
 		return w
 	}
-	lower := strings.ToLower(text)
-	w := &wordInfo{lower: lower, lemma: Lemma(text)}
-	// The entry points in the order findPhrases has always tried them: the lemma's,
-	// the lowercased word's, then the wildcard prefixes of both.
-	w.eps = append(w.eps, m.byLemma[w.lemma]...)
-	if w.lower != w.lemma {
-		w.eps = append(w.eps, m.byLemma[w.lower]...)
-	}
-	if len(w.lower) >= 3 {
-		w.eps = append(w.eps, m.byPrefix[w.lower[:3]]...)
-		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] {
-			w.eps = append(w.eps, m.byPrefix[w.lemma[:3]]...)
-		}
-	}
-	// Keep only the entry points whose term this word matches (an index bucket also
-	// holds cue words spelt with capitals, and prefixes that share three letters), so
-	// that test is made once per word, not at every token.
-	tok := matchToken{text: text, wordInfo: w}
-	kept := w.eps[:0]
-	for _, ep := range w.eps {
-		if m.phrases[ep.phrase][ep.term].matches(&tok) {
-			kept = append(kept, ep)
-		}
-	}
-	w.eps = kept
-	if len(w.eps) == 0 {
-		w.eps = nil
-	}
+	w := &wordInfo{}
+	m.fillWord(w, text)
 	if len(cache) < maxCachedWords {
 		// The key is cloned: a token's text may share memory with its whole document.
 		cache[strings.Clone(text)] = w
@@ -225,17 +202,55 @@ func (m *Matcher) word(cache map[string]*wordInfo, text string) *wordInfo {
 	return w
 }
 
+// fillWord computes what the matcher knows of a token text.
+func (m *Matcher) fillWord(w *wordInfo, text string) {
+	*w = wordInfo{lower: strings.ToLower(text), lemma: Lemma(text)}
+	// The entry points in the order findPhrases has always tried them: the lemma's,
+	// the lowercased word's, then the wildcard prefixes of both.
+	eps := m.byLemma[w.lemma]
+	if w.lower != w.lemma {
+		eps = append(eps[:len(eps):len(eps)], m.byLemma[w.lower]...)
+	}
+	if len(w.lower) >= 3 {
+		eps = append(eps[:len(eps):len(eps)], m.byPrefix[w.lower[:3]]...)
+		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] {
+			eps = append(eps[:len(eps):len(eps)], m.byPrefix[w.lemma[:3]]...)
+		}
+	}
+	// Keep only the entry points whose term this word matches (an index bucket also
+	// holds cue words spelt with capitals, and prefixes that share three letters), so
+	// that test is made once per word, not at every token.
+	tok := matchToken{text: text, wordInfo: w}
+	for i, ep := range eps {
+		if !m.phrases[ep.phrase][ep.term].matches(&tok) {
+			kept := append([]entryPoint(nil), eps[:i]...)
+			for _, ep := range eps[i+1:] {
+				if m.phrases[ep.phrase][ep.term].matches(&tok) {
+					kept = append(kept, ep)
+				}
+			}
+			eps = kept
+			break
+		}
+	}
+	if len(eps) == 0 {
+		eps = nil
+	}
+	w.eps = eps
+}
+
 // matchTokens computes, once per document, the lowercased text and lemma of every
 // word, into sc's token buffer.
 func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []matchToken {
 	out := sc.toks[:0]
-	var byID []*wordInfo
-	if ann.Words != nil && len(ann.WordIDs) == len(ann.Tokens) {
-		byID = sc.byID[:0]
-		for range ann.Words {
-			byID = append(byID, nil)
+	var byID []wordInfo
+	var done []bool
+	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
+		if cap(sc.byID) < n {
+			sc.byID, sc.done = make([]wordInfo, n), make([]bool, n)
 		}
-		sc.byID = byID
+		byID, done = sc.byID[:n], sc.done[:n]
+		clear(done)
 	}
 	for ti, t := range ann.Tokens {
 		word := t.Text
@@ -257,11 +272,12 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 			continue
 		}
 		var w *wordInfo
-		if byID != nil { // one lookup per distinct word of the document
+		if byID != nil { // computed once per distinct word of the document
 			id := ann.WordIDs[ti]
-			if w = byID[id]; w == nil {
-				w = m.word(sc.words, word)
-				byID[id] = w
+			w = &byID[id]
+			if !done[id] {
+				m.fillWord(w, word)
+				done[id] = true
 			}
 		} else {
 			w = m.word(sc.words, word)

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors"
@@ -512,7 +513,9 @@ func firstLines(b []byte, n int) string {
 	return string(b)
 }
 
+// sha256Hex hashes s in place: a document's text is not copied to be hashed
+// (sha256 only reads the bytes).
 func sha256Hex(s string) string {
-	h := sha256.Sum256([]byte(s))
+	h := sha256.Sum256(unsafe.Slice(unsafe.StringData(s), len(s)))
 	return hex.EncodeToString(h[:])
 }
