@@ -182,9 +182,14 @@ type matchToken struct {
 	tok        int  // index of the prose token it comes from
 }
 
-// fillerTags are the parts of speech that may sit between consecutive cue words.
-var fillerTags = map[string]bool{
-	"DT": true, "PDT": true, "PRP$": true, "POS": true, "JJ": true, "JJR": true, "JJS": true, "CD": true,
+// isFillerTag reports whether a part of speech may sit between consecutive cue
+// words (a switch: it runs on every token, where a map lookup costs more).
+func isFillerTag(tag string) bool {
+	switch tag {
+	case "DT", "PDT", "PRP$", "POS", "JJ", "JJR", "JJS", "CD":
+		return true
+	}
+	return false
 }
 
 // word returns what the matcher knows of a token text, from the cache when the word
@@ -257,7 +262,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
 		// Commas count as filler too, so lists meet list cues ("peace, security and
 		// development" for "peace security and development").
-		filler := isWord && fillerTags[t.Tag] || word == ","
+		filler := isWord && isFillerTag(t.Tag) || word == ","
 		// Split at inner hyphens when the token's bytes are the text's bytes, so the
 		// parts keep exact offsets.
 		if strings.IndexByte(word, '-') > 0 && t.End-t.Start == len(word) && text[t.Start:t.End] == word {

@@ -66,3 +66,45 @@ func BenchmarkMatch(b *testing.B) {
 		Score(fw, ms, len(anns[k].Tokens))
 	}
 }
+
+// withWords lists the distinct words of ann, as annotations read from the cache do.
+func withWords(ann *Annotation) *Annotation {
+	ids := map[string]int32{}
+	out := *ann
+	out.Words, out.WordIDs = nil, make([]int32, len(ann.Tokens))
+	for i, t := range ann.Tokens {
+		id, ok := ids[t.Text]
+		if !ok {
+			id = int32(len(out.Words))
+			ids[t.Text] = id
+			out.Words = append(out.Words, t.Text)
+		}
+		out.WordIDs[i] = id
+	}
+	return &out
+}
+
+// BenchmarkMatchCached is BenchmarkMatch on annotations that list their distinct
+// words, as those of a rerun from the cache do.
+func BenchmarkMatchCached(b *testing.B) {
+	texts := loadMatchBenchSpeeches(b)
+	a := NewProseAnnotator()
+	anns := make([]*Annotation, len(texts))
+	for i, t := range texts {
+		ann, err := a.Annotate(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		anns[i] = withWords(ann)
+	}
+	fw := framework.Default()
+	m, err := NewMatcher(fw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(texts)
+		m.Match(texts[k], anns[k])
+	}
+}

@@ -130,31 +130,45 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	defer cache.Close()
 
-	analyzer, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*extractors.Annotation, error) {
-		sha := sha256Hex(text)
-		if ann, err := cache.Get(sha, text); err == nil && ann != nil {
-			return ann, nil
-		}
-		ann, err := cfg.Annotator.Annotate(text)
-		if err == nil {
-			cache.Put(sha, text, ann)
-		}
-		return ann, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("prepare extractors: %w", err)
+	// The extractors (gazetteers, IDF table, the reference's profile) are prepared
+	// while the previous run's tables are read.
+	type prepared struct {
+		a   *Analyzer
+		err error
 	}
+	analyzerReady := make(chan prepared, 1)
+	go func() {
+		a, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*extractors.Annotation, error) {
+			sha := sha256Hex(text)
+			if ann, err := cache.Get(sha, text); err == nil && ann != nil {
+				return ann, nil
+			}
+			ann, err := cfg.Annotator.Annotate(text)
+			if err == nil {
+				cache.Put(sha, text, ann)
+			}
+			return ann, err
+		})
+		analyzerReady <- prepared{a, err}
+	}()
+	var prev *previous
+	var prevErr error
+	if !cfg.Full {
+		prev, prevErr = loadPrevious(cfg.Out)
+	}
+	p := <-analyzerReady
+	if p.err != nil {
+		return nil, fmt.Errorf("prepare extractors: %w", p.err)
+	}
+	analyzer := p.a
 	base := sha256Hex(strings.Join([]string{sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
 	keys := analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
-
-	var prev *previous
-	if !cfg.Full {
-		if prev, err = loadPrevious(cfg.Out, keys); err != nil {
-			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
-		}
-		if prev != nil {
-			defer prev.wait() // the background reader is done before Run returns
-		}
+	if prevErr != nil {
+		return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", prevErr)
+	}
+	if prev != nil {
+		defer prev.wait() // the background reader is done before Run returns
+		prev.start(keys)
 	}
 
 	runID := started.UTC().Format("20060102T150405.000000Z")
@@ -393,9 +407,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return errorsRows[i].DocID < errorsRows[j].DocID
 	})
 
-	if err := output.WriteDocuments(cfg.Out, runID, docRows); err != nil {
-		return nil, err
-	}
+	// documents.parquet is written while the other tables are finished.
+	docsWritten := make(chan error, 1)
+	go func() { docsWritten <- output.WriteDocuments(cfg.Out, runID, docRows) }()
+	docsErr := sync.OnceValue(func() error { return <-docsWritten })
+	defer docsErr() // not left writing after an early return
 	if err := tables.errors.Write(errorsRows...); err != nil {
 		return nil, err
 	}
@@ -415,10 +431,14 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err := tables.runs.Write(runRow); err != nil {
 		return nil, err
 	}
-	if err := tables.finish(); err != nil {
-		return nil, err
+	err = tables.finish()
+	if err == nil {
+		err = tables.close()
 	}
-	if err := tables.close(); err != nil {
+	if derr := docsErr(); err == nil {
+		err = derr
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/framealign/framealign/extractors"
 	"github.com/framealign/framealign/output"
@@ -172,18 +173,29 @@ func (t *runTables) finish() error {
 	return nil
 }
 
+// close finishes every table at once: each ends with a sync to disk, and the last row
+// groups are compressed, which is work for every core.
 func (t *runTables) close() error {
-	for _, c := range []func() error{
+	closers := []func() error{
 		func() error { return t.scores.close(t.dir, t.runID) },
 		func() error { return t.matches.close(t.dir, t.runID) },
 		func() error { return t.phrases.close(t.dir, t.runID) },
 		func() error { return t.entities.close(t.dir, t.runID) },
 		t.errors.Close, t.runs.Close,
-	} {
-		if err := c(); err != nil {
-			t.abort()
-			return err
-		}
+	}
+	errs := make([]error, len(closers))
+	var wg sync.WaitGroup
+	for i, c := range closers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.abort()
+		return err
 	}
 	return nil
 }
@@ -257,17 +269,15 @@ type previous struct {
 
 // loadPrevious reads the documents and runs tables of the last complete run, or
 // returns nil when the folder holds none.
-func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
+func loadPrevious(dir string) (*previous, error) {
 	docs, err := output.ReadRows[output.Document](filepath.Join(dir, output.DocumentsTable))
 	if err != nil || docs == nil {
 		return nil, err
 	}
 	p := &previous{dir: dir, docs: make(map[string]output.Document, len(docs)), ready: make(chan struct{})}
-	rescorable := false
 	for _, d := range docs {
 		p.docs[d.DocID] = d
 		p.order = append(p.order, d.DocID)
-		rescorable = rescorable || d.BaseSHA256 == keys.base && d.AnalysisSHA256 != keys.analysis
 	}
 	if p.runs, err = output.ReadRows[output.Run](filepath.Join(dir, output.RunsTable)); err != nil {
 		return nil, err
@@ -280,13 +290,27 @@ func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 			return nil, err
 		}
 	}
+	return p, nil
+}
+
+// start reads, in the background, what re-scoring documents under keys will need:
+// the countries their entities name, by sentence, when some document's rows are of
+// this reference and build but of another framework.
+func (p *previous) start(keys analysisKeys) {
+	rescorable := false
+	for _, d := range p.docs {
+		if d.BaseSHA256 == keys.base && d.AnalysisSHA256 != keys.analysis {
+			rescorable = true
+			break
+		}
+	}
 	if !rescorable {
 		close(p.ready)
-		return p, nil
+		return
 	}
 	go func() {
 		defer close(p.ready)
-		byDoc, err := output.ReadSentenceCountries(filepath.Join(dir, output.EntitiesTable))
+		byDoc, err := output.ReadSentenceCountries(filepath.Join(p.dir, output.EntitiesTable))
 		if err != nil {
 			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
 			return
@@ -300,7 +324,6 @@ func loadPrevious(dir string, keys analysisKeys) (*previous, error) {
 			p.actors[doc] = ents
 		}
 	}()
-	return p, nil
 }
 
 // wait waits until the background read is done and returns its error.
