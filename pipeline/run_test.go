@@ -251,10 +251,11 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 // assertSameAsFullRun checks that the tables in out, written by incremental runs,
 // hold the rows a clean full run with cfg writes, and that every table names the
 // last run in its footer.
-func assertSameAsFullRun(t *testing.T, cfg Config, out, step string) {
+// The full run uses engine (prose when nil).
+func assertSameAsFullRun(t *testing.T, cfg Config, out, step string, engine extractors.Annotator) {
 	t.Helper()
 	full := filepath.Join(t.TempDir(), "full")
-	cfg.Out, cfg.Full, cfg.Annotator = full, true, nil
+	cfg.Out, cfg.Full, cfg.Annotator = full, true, engine
 	mustRun(t, cfg)
 	same := func(name string, a, b any) {
 		t.Helper()
@@ -291,7 +292,7 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	if again := mustRun(t, cfg); again.Unchanged != 4 || again.Added+again.Changed+again.Removed != 0 || again.AnnotatorCalls != 0 {
 		t.Errorf("rerun with nothing new: %+v", again)
 	}
-	assertSameAsFullRun(t, cfg, out, "nothing new")
+	assertSameAsFullRun(t, cfg, out, "nothing new", nil)
 
 	// One file gone, the rest unchanged: nothing is analysed again.
 	os.Remove(filepath.Join(root, "Session 69 - 2014", "RWA_69_2014.txt"))
@@ -299,7 +300,7 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	if second.Unchanged != 3 || second.Removed != 1 || second.Added != 0 || second.AnnotatorCalls != 0 {
 		t.Errorf("second run: %+v", second)
 	}
-	assertSameAsFullRun(t, cfg, out, "first file removed")
+	assertSameAsFullRun(t, cfg, out, "first file removed", nil)
 
 	// One new file, one changed file.
 	mng := filepath.Join(root, "Session 75 - 2020", "MNG_75_2020.txt")
@@ -320,14 +321,14 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	if len(runs) != 4 || runs[3].Changed != 1 || runs[2].Removed != 1 {
 		t.Errorf("runs = %+v", runs)
 	}
-	assertSameAsFullRun(t, cfg, out, "one file new, one changed")
+	assertSameAsFullRun(t, cfg, out, "one file new, one changed", nil)
 
 	// The last file gone: the previous rows of all the others are kept.
 	os.Remove(mng)
 	if fourth := mustRun(t, cfg); fourth.Removed != 1 || fourth.Unchanged != 3 {
 		t.Errorf("fourth run: %+v", fourth)
 	}
-	assertSameAsFullRun(t, cfg, out, "last file removed")
+	assertSameAsFullRun(t, cfg, out, "last file removed", nil)
 }
 
 func TestRunRefusesAFolderLockedByALiveRun(t *testing.T) {

@@ -31,3 +31,19 @@ func CopyDir(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// CopyFile copies the file src to dst, creating dst's folder as needed, failing the
+// test on any error.
+func CopyFile(t testing.TB, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(dst), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(dst, b, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}

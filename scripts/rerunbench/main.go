@@ -6,8 +6,9 @@
 // It times a full run on the corpus less 10 speeches; the same 10 speeches alone, in
 // a fresh folder (what they cost by themselves); a rerun after the 10 speeches arrive,
 // which must take at most their own time plus 2 seconds; and a rerun after the
-// framework changes (one cue added), which must take under 15% of the full run and
-// call the annotation engine on nothing.
+// framework changes (one cue added, median of three changes), which must take under
+// 15% of the full run and call the annotation engine on nothing; and a rerun with
+// nothing new.
 package main
 
 import (
@@ -58,22 +59,39 @@ func main() {
 	}
 	withTen, tenSummary := timeRunSummary(bin, *engine, corpus, out)
 
-	// A changed framework: the default with one more cue.
+	// A changed framework: the default with one more cue. Measured three times, each a
+	// real change (the cue goes in, out, in again), and the median reported.
 	show := exec.Command(bin, "framework", "show")
 	yaml, err := show.Output()
 	check(err)
 	changed := strings.Replace(string(yaml), "cues:", "cues:\n      - \"strategic partnership of a new type\"", 1)
-	fwPath := filepath.Join(tmp, "framework.yaml")
-	check(os.WriteFile(fwPath, []byte(changed), 0o644))
-	reframed, reSummary := timeRunSummary(bin, *engine, corpus, out, "--framework", fwPath)
+	fwChanged, fwDefault := filepath.Join(tmp, "framework.yaml"), filepath.Join(tmp, "default.yaml")
+	check(os.WriteFile(fwChanged, []byte(changed), 0o644))
+	check(os.WriteFile(fwDefault, yaml, 0o644))
+	var reframes []time.Duration
+	var reSummary string
+	for i, fw := range []string{fwChanged, fwDefault, fwChanged} {
+		d, s := timeRunSummary(bin, *engine, corpus, out, "--framework", fw)
+		reframes = append(reframes, d)
+		if i == 0 {
+			reSummary = s
+		}
+	}
+	sort.Slice(reframes, func(i, j int) bool { return reframes[i] < reframes[j] })
+	reframed := reframes[1]
+	// Nothing new at all: the nightly run on a quiet night.
+	nothing, nothingSummary := timeRunSummary(bin, *engine, corpus, out, "--framework", fwChanged)
 
 	fmt.Printf("corpus: %s, %d speeches (%d first, then 10 more)\n\n", *corpusDir, len(files), len(files)-10)
 	fmt.Printf("full run on %d speeches:          %8.2f s\n", len(files)-10, full.Seconds())
 	fmt.Printf("the 10 new speeches alone:          %8.2f s\n", tenAlone.Seconds())
 	fmt.Printf("rerun after 10 speeches arrived:    %8.2f s  -> fixed cost %.2f s (goal < 2 s)\n", withTen.Seconds(), (withTen - tenAlone).Seconds())
 	fmt.Printf("    %s", tenSummary)
-	fmt.Printf("rerun after the framework changed:  %8.2f s  -> %.1f%% of the full run (goal < 15%%)\n", reframed.Seconds(), 100*reframed.Seconds()/full.Seconds())
+	fmt.Printf("rerun after the framework changed:  %8.2f s  -> %.1f%% of the full run (goal < 15%%; median of %.2f, %.2f, %.2f s)\n",
+		reframed.Seconds(), 100*reframed.Seconds()/full.Seconds(), reframes[0].Seconds(), reframes[1].Seconds(), reframes[2].Seconds())
 	fmt.Printf("    %s", reSummary)
+	fmt.Printf("rerun with nothing new:             %8.2f s  -> %.1f%% of the full run\n", nothing.Seconds(), 100*nothing.Seconds()/full.Seconds())
+	fmt.Printf("    %s", nothingSummary)
 }
 
 func speeches(dir string) []string {
