@@ -17,11 +17,13 @@ func Lemma(word string) string {
 	if hasUpperOrNonASCII(w) {
 		w = strings.ToLower(w)
 	}
-	if l, ok := irregular[w]; ok {
-		return l
+	if irregularShapes.mayHave(w) {
+		if l, ok := irregular[w]; ok {
+			return l
+		}
 	}
 	n := len(w)
-	if n < 4 || keepAsIs[w] {
+	if n < 4 || keepAsIsShapes.mayHave(w) && keepAsIs[w] {
 		return w
 	}
 	switch {
@@ -83,8 +85,10 @@ func isVowel(c byte) bool {
 // letter patterns of English spelling; the exceptions that matter in policy text are
 // in the tables below.
 func restoreStem(s string) string {
-	if l, ok := stemFix[s]; ok {
-		return l
+	if stemFixShapes.mayHave(s) {
+		if l, ok := stemFix[s]; ok {
+			return l
+		}
 	}
 	n := len(s)
 	last, prev := s[n-1], s[n-2]
@@ -143,6 +147,13 @@ func restoreStem(s string) string {
 }
 
 // irregular maps inflected forms that no suffix rule reaches to their base.
+// The shapes of the tables' keys, which spare most words the lookups.
+var (
+	irregularShapes = shapesOf(irregular)
+	keepAsIsShapes  = shapesOf(keepAsIs)
+	stemFixShapes   = shapesOf(stemFix)
+)
+
 var irregular = map[string]string{
 	"n't": "not", "cannot": "cannot", "'re": "be", "'m": "be", "'ve": "have", "'ll": "will",
 	"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",

@@ -29,6 +29,8 @@ type Matcher struct {
 	cues     []compiledCue
 	byLemma  map[string][]entryPoint
 	byPrefix map[string][]entryPoint
+	// the shapes of their keys, which spare most words the lookups
+	lemmaShapes, prefixShapes *keyShapes
 
 	// scratch holds idle scratch spaces, one per concurrent caller at most.
 	scratch chan *matchScratch
@@ -136,6 +138,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			m.cues = append(m.cues, cc)
 		}
 	}
+	m.lemmaShapes, m.prefixShapes = shapesOf(m.byLemma), shapesOf(m.byPrefix)
 	return m, nil
 }
 
@@ -212,13 +215,18 @@ func (m *Matcher) fillWord(w *wordInfo, text string) {
 	*w = wordInfo{lower: strings.ToLower(text), lemma: Lemma(text)}
 	// The entry points in the order findPhrases has always tried them: the lemma's,
 	// the lowercased word's, then the wildcard prefixes of both.
-	eps := m.byLemma[w.lemma]
-	if w.lower != w.lemma {
+	var eps []entryPoint
+	if m.lemmaShapes.mayHave(w.lemma) {
+		eps = m.byLemma[w.lemma]
+	}
+	if w.lower != w.lemma && m.lemmaShapes.mayHave(w.lower) {
 		eps = append(eps[:len(eps):len(eps)], m.byLemma[w.lower]...)
 	}
 	if len(w.lower) >= 3 {
-		eps = append(eps[:len(eps):len(eps)], m.byPrefix[w.lower[:3]]...)
-		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] {
+		if p := w.lower[:3]; m.prefixShapes.mayHave(p) {
+			eps = append(eps[:len(eps):len(eps)], m.byPrefix[p]...)
+		}
+		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] && m.prefixShapes.mayHave(w.lemma[:3]) {
 			eps = append(eps[:len(eps):len(eps)], m.byPrefix[w.lemma[:3]]...)
 		}
 	}

@@ -23,7 +23,8 @@ type PhraseExtractor struct {
 	// heads maps a lowercased head and its Lemma to the head as the framework gives it,
 	// so "mechanisms", "Mechanism" and "mechanism" all find "mechanism" even where Lemma
 	// is not idempotent.
-	heads map[string]string
+	heads  map[string]string
+	shapes *keyShapes // of heads' keys: most words need no lookup
 }
 
 // NewPhraseExtractor returns an extractor for phrases headed by one of heads, the
@@ -44,16 +45,24 @@ func NewPhraseExtractor(heads []string) *PhraseExtractor {
 			}
 		}
 	}
-	return &PhraseExtractor{heads: m}
+	return &PhraseExtractor{heads: m, shapes: shapesOf(m)}
 }
 
 // head returns the institutional head a noun token stands for, "" if none.
 func (e *PhraseExtractor) head(word string) string {
-	w := strings.ToLower(word)
-	if h, ok := e.heads[w]; ok {
-		return h
+	w := word
+	if hasUpperOrNonASCII(w) {
+		w = strings.ToLower(w)
 	}
-	return e.heads[Lemma(w)]
+	if e.shapes.mayHave(w) {
+		if h, ok := e.heads[w]; ok {
+			return h
+		}
+	}
+	if l := Lemma(w); e.shapes.mayHave(l) {
+		return e.heads[l]
+	}
+	return ""
 }
 
 // headFinder returns a function giving the institutional head that token i of ann
