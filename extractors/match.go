@@ -36,22 +36,24 @@ type Matcher struct {
 	scratch chan *matchScratch
 }
 
-// matchScratch is one caller's working memory, kept between documents: the token
-// buffer, and a cache of what the matcher knows of every token text seen so far
-// (lowercased form, lemma, entry points), so a word met in an earlier document costs
-// one map lookup. The cache holds at most maxCachedWords words; rarer words beyond
-// that are computed each time.
+// matchScratch is one caller's working memory, kept between documents so that a
+// document allocates little: the token buffer and what the matcher knows of each
+// distinct word of the document (lowercased form, lemma, entry points), computed once
+// per document and word.
 type matchScratch struct {
-	words map[string]*wordInfo
-	toks  []matchToken
-	// per word of the document's Annotation.Words, when it has them: computed afresh
-	// for each document, which costs less than looking words up in a large cache
+	toks []matchToken
+	// by the document's Annotation.Words, when it has them
 	byID []wordInfo
 	done []bool
+	// otherwise (and for the parts of hyphenated words) by text, in chunks whose
+	// addresses stay put while the document is matched
+	words  map[string]*wordInfo
+	chunks [][]wordInfo
+	used   int // wordInfos handed out from chunks for this document
 }
 
-// maxCachedWords bounds a scratch space's word cache (about 200 bytes per word).
-const maxCachedWords = 1 << 19
+// wordInfoChunk is the size of matchScratch's chunks.
+const wordInfoChunk = 512
 
 func (m *Matcher) getScratch() *matchScratch {
 	select {
@@ -63,8 +65,11 @@ func (m *Matcher) getScratch() *matchScratch {
 }
 
 func (m *Matcher) putScratch(sc *matchScratch) {
-	if cap(sc.toks) > 1<<20 { // a huge document's buffer is not kept
-		sc.toks = nil
+	if cap(sc.toks) > 1<<20 { // a huge document's buffers are not kept
+		sc.toks, sc.byID, sc.done = nil, nil, nil
+	}
+	if len(sc.words) > 1<<16 {
+		sc.words, sc.chunks = map[string]*wordInfo{}, nil
 	}
 	select {
 	case m.scratch <- sc:
@@ -195,18 +200,20 @@ func isFillerTag(tag string) bool {
 	return false
 }
 
-// word returns what the matcher knows of a token text, from the cache when the word
-// was seen before.
-func (m *Matcher) word(cache map[string]*wordInfo, text string) *wordInfo {
-	if w, ok := cache[text]; ok {
+// word returns what the matcher knows of a token text of the current document,
+// computed at its first occurrence.
+func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
+	if w, ok := sc.words[text]; ok {
 		return w
 	}
-	w := &wordInfo{}
-	m.fillWord(w, text)
-	if len(cache) < maxCachedWords {
-		// The key is cloned: a token's text may share memory with its whole document.
-		cache[strings.Clone(text)] = w
+	c, i := sc.used/wordInfoChunk, sc.used%wordInfoChunk
+	if c == len(sc.chunks) {
+		sc.chunks = append(sc.chunks, make([]wordInfo, wordInfoChunk))
 	}
+	sc.used++
+	w := &sc.chunks[c][i]
+	m.fillWord(w, text)
+	sc.words[text] = w
 	return w
 }
 
@@ -256,6 +263,8 @@ func (m *Matcher) fillWord(w *wordInfo, text string) {
 // word, into sc's token buffer.
 func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []matchToken {
 	out := sc.toks[:0]
+	clear(sc.words)
+	sc.used = 0
 	var byID []wordInfo
 	var done []bool
 	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
@@ -277,7 +286,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 			off := t.Start
 			for _, part := range strings.Split(word, "-") {
 				if part != "" {
-					out = append(out, matchToken{text: part, wordInfo: m.word(sc.words, part),
+					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
 						start: off, end: off + len(part), sentence: t.Sentence, filler: filler, tok: ti})
 				}
 				off += len(part) + 1
@@ -293,7 +302,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 				done[id] = true
 			}
 		} else {
-			w = m.word(sc.words, word)
+			w = m.word(sc, word)
 		}
 		out = append(out, matchToken{text: word, wordInfo: w,
 			start: t.Start, end: t.End, sentence: t.Sentence, filler: filler, tok: ti})

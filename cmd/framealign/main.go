@@ -17,7 +17,8 @@ import (
 // a new version re-analyses every document on the next run.
 const Version = "0.1.0"
 
-// buildVersion is Version plus a digest of the running executable. It is part of
+// buildVersion is Version plus a digest of the running executable's Go build ID (or,
+// where the executable has none, of the executable itself). It is part of
 // every row's analysis key: any change to framealign's code or embedded data (cues,
 // gazetteers, IDF table) re-analyses the documents at the next run, even when Version
 // was not bumped, while rebuilding the same source gives the same digest.
