@@ -183,11 +183,10 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 // hyphenated words cut into their parts so "win-win" meets the cue "win win".
 type matchToken struct {
 	text       string
-	*wordInfo  // lowercased form, lemma, entry points
-	start, end int
-	sentence   int
+	*wordInfo        // lowercased form, lemma, entry points
+	start, end int32 // byte offsets in the text (documents are at most 2 GiB)
+	sentence   int32
 	filler     bool // may sit between two cue words (the, its, each other's, adjectives)
-	tok        int  // index of the prose token it comes from
 }
 
 // isFillerTag reports whether a part of speech may sit between consecutive cue
@@ -287,7 +286,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 			for _, part := range strings.Split(word, "-") {
 				if part != "" {
 					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
-						start: off, end: off + len(part), sentence: t.Sentence, filler: filler, tok: ti})
+						start: int32(off), end: int32(off + len(part)), sentence: int32(t.Sentence), filler: filler})
 				}
 				off += len(part) + 1
 			}
@@ -305,7 +304,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 			w = m.word(sc, word)
 		}
 		out = append(out, matchToken{text: word, wordInfo: w,
-			start: t.Start, end: t.End, sentence: t.Sentence, filler: filler, tok: ti})
+			start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler})
 	}
 	sc.toks = out
 	return out
@@ -340,7 +339,7 @@ type span struct{ first, last int }
 // extend matches terms[t:] with the next word at or after toks[pos] and returns the
 // largest end (exclusive token index) of a full match, or -1. Between two words up to
 // framework.DefaultFiller filler tokens may be skipped; ~N gaps skip any N tokens.
-func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int) int {
+func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int32) int {
 	if t == len(terms) {
 		return pos
 	}
@@ -414,7 +413,7 @@ func (m *Matcher) Match(text string, ann *Annotation) []Match {
 
 type candidate struct {
 	cue  int
-	sent int
+	sent int32
 	sp   span
 }
 
@@ -449,7 +448,7 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 }
 
 // excluded reports whether one of the cue's exclusions occurs in the sentence.
-func (m *Matcher) excluded(c *compiledCue, sent int, hits [][]span, toks []matchToken) bool {
+func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) bool {
 	for _, ex := range c.excludes {
 		for _, h := range hits[ex] {
 			if toks[h.first].sentence == sent {
@@ -501,9 +500,9 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 		out = append(out, Match{
 			Dimension: m.fw.Dimensions[dimOf(c)].ID,
 			Cue:       m.cues[c.cue].src,
-			Sentence:  c.sent,
-			Start:     toks[c.sp.first].start,
-			End:       toks[c.sp.last-1].end,
+			Sentence:  int(c.sent),
+			Start:     int(toks[c.sp.first].start),
+			End:       int(toks[c.sp.last-1].end),
 			Negated:   negated(toks, c.sp.first),
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -56,6 +57,9 @@ func runAction(c *cli.Context) error {
 	defer stop()
 	if c.NArg() == 0 {
 		return &exitError{code: exitFailure, err: errors.New("run: give at least one corpus folder or file")}
+	}
+	if mb := c.Int64("max-bytes"); mb <= 0 || mb > math.MaxInt32 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("run: --max-bytes %d: give a size from 1 byte to 2 GiB, the largest document framealign handles", mb)}
 	}
 	fw, err := loadFramework(c.String("framework"))
 	if err != nil {
