@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/framealign/framealign/framework"
 )
@@ -32,6 +33,10 @@ type Matcher struct {
 	// the shapes of their keys, which spare most words the lookups
 	lemmaShapes, prefixShapes *keyShapes
 
+	// common holds the facts of the corpus's common words, lower case and
+	// capitalised, computed once: most distinct words of a document are among them.
+	common map[string]*wordInfo
+
 	// scratch holds idle scratch spaces, one per concurrent caller at most.
 	scratch chan *matchScratch
 }
@@ -43,11 +48,11 @@ type Matcher struct {
 type matchScratch struct {
 	toks []matchToken
 	// by the document's Annotation.Words, when it has them
-	byID []wordInfo
-	done []bool
-	// otherwise (and for the parts of hyphenated words) by text, in chunks whose
-	// addresses stay put while the document is matched
-	words  map[string]*wordInfo
+	byID []*wordInfo
+	// otherwise (and for the parts of hyphenated words) by text
+	words map[string]*wordInfo
+	// the facts of the document's words that are not in Matcher.common, in chunks
+	// whose addresses stay put while the document is matched
 	chunks [][]wordInfo
 	used   int // wordInfos handed out from chunks for this document
 }
@@ -66,7 +71,7 @@ func (m *Matcher) getScratch() *matchScratch {
 
 func (m *Matcher) putScratch(sc *matchScratch) {
 	if cap(sc.toks) > 1<<20 { // a huge document's buffers are not kept
-		sc.toks, sc.byID, sc.done = nil, nil, nil
+		sc.toks, sc.byID = nil, nil
 	}
 	if len(sc.words) > 1<<16 {
 		sc.words, sc.chunks = map[string]*wordInfo{}, nil
@@ -144,6 +149,18 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 		}
 	}
 	m.lemmaShapes, m.prefixShapes = shapesOf(m.byLemma), shapesOf(m.byPrefix)
+	words := commonWords()
+	m.common = make(map[string]*wordInfo, 2*len(words))
+	infos := make([]wordInfo, 0, 2*len(words))
+	for _, w := range words {
+		for _, form := range []string{w, capitalise(w)} {
+			if _, ok := m.common[form]; !ok {
+				infos = append(infos, wordInfo{})
+				m.fillWord(&infos[len(infos)-1], form)
+				m.common[form] = &infos[len(infos)-1]
+			}
+		}
+	}
 	return m, nil
 }
 
@@ -205,6 +222,17 @@ func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 	if w, ok := sc.words[text]; ok {
 		return w
 	}
+	w := m.newWord(sc, text)
+	sc.words[text] = w
+	return w
+}
+
+// newWord returns the facts of a word: from the table of common words, or computed
+// into the scratch space.
+func (m *Matcher) newWord(sc *matchScratch, text string) *wordInfo {
+	if w, ok := m.common[text]; ok {
+		return w
+	}
 	c, i := sc.used/wordInfoChunk, sc.used%wordInfoChunk
 	if c == len(sc.chunks) {
 		sc.chunks = append(sc.chunks, make([]wordInfo, wordInfoChunk))
@@ -212,7 +240,6 @@ func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 	sc.used++
 	w := &sc.chunks[c][i]
 	m.fillWord(w, text)
-	sc.words[text] = w
 	return w
 }
 
@@ -264,14 +291,13 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 	out := sc.toks[:0]
 	clear(sc.words)
 	sc.used = 0
-	var byID []wordInfo
-	var done []bool
+	var byID []*wordInfo
 	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
 		if cap(sc.byID) < n {
-			sc.byID, sc.done = make([]wordInfo, n), make([]bool, n)
+			sc.byID = make([]*wordInfo, n)
 		}
-		byID, done = sc.byID[:n], sc.done[:n]
-		clear(done)
+		byID = sc.byID[:n]
+		clear(byID)
 	}
 	for ti, t := range ann.Tokens {
 		word := t.Text
@@ -295,10 +321,9 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *Annotation) []
 		var w *wordInfo
 		if byID != nil { // computed once per distinct word of the document
 			id := ann.WordIDs[ti]
-			w = &byID[id]
-			if !done[id] {
-				m.fillWord(w, word)
-				done[id] = true
+			if w = byID[id]; w == nil {
+				w = m.newWord(sc, word)
+				byID[id] = w
 			}
 		} else {
 			w = m.word(sc, word)
@@ -514,3 +539,27 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 	})
 	return out
 }
+
+// capitalise returns w with its first letter in upper case (ASCII).
+func capitalise(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
+}
+
+// commonWords lists the words of data/common_words.txt (the UN corpus writes each in
+// lower case at least ten times) and the punctuation of every document.
+var commonWords = sync.OnceValue(func() []string {
+	words := []string{",", ".", ";", ":", "(", ")", "\"", "'", "-", "—", "–", "?", "!", "'s", "n't", "%", "/"}
+	data, err := entityData.ReadFile("data/common_words.txt")
+	if err != nil {
+		return words
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			words = append(words, line)
+		}
+	}
+	return words
+})
