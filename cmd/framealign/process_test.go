@@ -89,56 +89,96 @@ func snapshot(t *testing.T, out string) (runID string, tables map[string]any) {
 	return runID, tables
 }
 
+// TestRunKilledAtAnyPointLeavesConsistentTablesAndTheNextRunFinishes kills nightly
+// reruns with SIGKILL at points spread over their length (found by timing the same
+// rerun uninterrupted), each from the same starting folder: when new speeches arrive,
+// and when the framework changes (tables re-scored; entities.parquet restamped). After
+// each kill the folder must hold one run's complete tables, the previous or the new;
+// the next run must finish the work and leave what a clean full run leaves.
 func TestRunKilledAtAnyPointLeavesConsistentTablesAndTheNextRunFinishes(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills real processes; takes about a minute")
+		t.Skip("kills real processes; takes about half a minute")
 	}
 	corpusDir := filepath.Join(t.TempDir(), "corpus")
 	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
-	out := filepath.Join(t.TempDir(), "out")
-	if b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput(); err != nil {
+	base := filepath.Join(t.TempDir(), "base")
+	if b, err := framealign("run", corpusDir, "--out", base, "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("first run: %v\n%s", err, b)
 	}
-	firstID, first := snapshot(t, out)
+	firstID, first := snapshot(t, base)
 
-	// New speeches arrive; the nightly rerun is killed at several points.
-	copyDir(t, filepath.Join("..", "..", "examples", "corpus"), filepath.Join(corpusDir, "new"))
-	for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond, 1200 * time.Millisecond, 2000 * time.Millisecond} {
-		cmd := framealign("run", corpusDir, "--out", out, "--quiet", "--workers", "2")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(after)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		id, tables := snapshot(t, out)
-		if id == firstID && !reflect.DeepEqual(tables, first) {
-			t.Fatalf("killed after %s: tables changed but still claim run %s", after, id)
-		}
-		t.Logf("killed after %s: tables of run %s", after, id)
-	}
-	if b, err := framealign("run", corpusDir, "--out", out, "--quiet").CombinedOutput(); err != nil {
-		t.Fatalf("run after kills: %v\n%s", err, b)
-	}
-	_, finished := snapshot(t, out)
-
-	clean := filepath.Join(t.TempDir(), "clean")
-	if b, err := framealign("run", corpusDir, "--out", clean, "--quiet").CombinedOutput(); err != nil {
-		t.Fatalf("clean run: %v\n%s", err, b)
-	}
-	_, want := snapshot(t, clean)
-	for name := range want {
-		if !reflect.DeepEqual(finished[name], want[name]) {
-			t.Errorf("%s after kills and a rerun differs from a clean full run", name)
-		}
-	}
-	entries, err := os.ReadDir(out)
+	show, err := framealign("framework", "show").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp-") || e.Name() == ".commit.json" {
-			t.Errorf("left behind after the final run: %s", e.Name())
+	fwPath := filepath.Join(t.TempDir(), "framework.yaml")
+	changed := strings.Replace(string(show), "cues:", "cues:\n      - \"identity\"", 1)
+	if err := os.WriteFile(fwPath, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range []struct {
+		name   string
+		arrive bool     // new speeches arrive
+		args   []string // extra arguments of the rerun
+	}{
+		{"new speeches", true, nil},
+		{"framework change", false, []string{"--framework", fwPath}},
+	} {
+		corpus := filepath.Join(t.TempDir(), "corpus")
+		copyDir(t, corpusDir, corpus)
+		if sc.arrive {
+			copyDir(t, filepath.Join("..", "..", "examples", "corpus"), filepath.Join(corpus, "new"))
+		}
+		rerun := func(out string) *exec.Cmd {
+			return framealign(append([]string{"run", corpus, "--out", out, "--quiet", "--workers", "2"}, sc.args...)...)
+		}
+		clean := filepath.Join(t.TempDir(), "clean")
+		if b, err := framealign(append([]string{"run", corpus, "--out", clean, "--quiet"}, sc.args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: clean run: %v\n%s", sc.name, err, b)
+		}
+		_, want := snapshot(t, clean)
+		timing := filepath.Join(t.TempDir(), "timing")
+		copyDir(t, base, timing)
+		started := time.Now()
+		if b, err := rerun(timing).CombinedOutput(); err != nil {
+			t.Fatalf("%s: rerun: %v\n%s", sc.name, err, b)
+		}
+		length := time.Since(started)
+
+		for _, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+			after := time.Duration(frac * float64(length))
+			out := filepath.Join(t.TempDir(), "out")
+			copyDir(t, base, out)
+			cmd := rerun(out)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(after)
+			cmd.Process.Signal(syscall.SIGKILL)
+			cmd.Wait()
+			id, tables := snapshot(t, out)
+			switch {
+			case id == firstID && !reflect.DeepEqual(tables, first):
+				t.Fatalf("%s, killed after %s: tables changed but still claim run %s", sc.name, after, id)
+			case id != firstID && !reflect.DeepEqual(tables, want):
+				t.Fatalf("%s, killed after %s: run %s committed tables that differ from a clean run's", sc.name, after, id)
+			}
+			t.Logf("%s, killed after %s of %s: tables of the %s run", sc.name, after, length, map[bool]string{true: "previous", false: "new"}[id == firstID])
+			if b, err := rerun(out).CombinedOutput(); err != nil {
+				t.Fatalf("%s: run after the kill: %v\n%s", sc.name, err, b)
+			}
+			if _, finished := snapshot(t, out); !reflect.DeepEqual(finished, want) {
+				t.Errorf("%s, killed after %s: the next run's tables differ from a clean run's", sc.name, after)
+			}
+			entries, err := os.ReadDir(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if strings.Contains(e.Name(), ".tmp-") || e.Name() == ".commit.json" {
+					t.Errorf("%s: left behind after the run that followed the kill: %s", sc.name, e.Name())
+				}
+			}
 		}
 	}
 }
