@@ -180,14 +180,12 @@ func loadResolver() (*EntityResolver, error) {
 			return nil, fmt.Errorf("entity data lexicon.csv: unknown kind %q", row[0])
 		}
 	}
-	common, err := entityData.ReadFile("data/common_words.txt")
+	common, err := corpusCommonWords()
 	if err != nil {
 		return nil, fmt.Errorf("entity data common_words.txt: %w", err)
 	}
-	for _, line := range strings.Split(string(common), "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			r.common[line] = true
-		}
+	for _, w := range common {
+		r.common[w] = true
 	}
 	return r, nil
 }
@@ -312,3 +310,19 @@ func readCSV(name string, n int) ([][]string, error) {
 	}
 	return rows, nil
 }
+
+// corpusCommonWords lists the words of data/common_words.txt: those the UN corpus
+// writes in lower case at least ten times.
+var corpusCommonWords = sync.OnceValues(func() ([]string, error) {
+	data, err := entityData.ReadFile("data/common_words.txt")
+	if err != nil {
+		return nil, err
+	}
+	var words []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			words = append(words, line)
+		}
+	}
+	return words, nil
+})

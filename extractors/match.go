@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/framealign/framealign/framework"
 )
@@ -548,18 +547,10 @@ func capitalise(w string) string {
 	return string(w[0]-'a'+'A') + w[1:]
 }
 
-// commonWords lists the words of data/common_words.txt (the UN corpus writes each in
-// lower case at least ten times) and the punctuation of every document.
-var commonWords = sync.OnceValue(func() []string {
+// commonWords lists the corpus's common words (corpusCommonWords) and the
+// punctuation of every document.
+func commonWords() []string {
 	words := []string{",", ".", ";", ":", "(", ")", "\"", "'", "-", "—", "–", "?", "!", "'s", "n't", "%", "/"}
-	data, err := entityData.ReadFile("data/common_words.txt")
-	if err != nil {
-		return words
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			words = append(words, line)
-		}
-	}
-	return words
-})
+	common, _ := corpusCommonWords() // embedded: it cannot fail; without it words are computed per document
+	return append(words, common...)
+}

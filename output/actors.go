@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -20,19 +19,11 @@ type SentenceCountry struct {
 // document names, by sentence, in table order. It reads only the columns doc_id,
 // sentence_index and iso3, value by value, several times faster than ReadRows.
 func ReadSentenceCountries(path string) (map[string][]SentenceCountry, error) {
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
 	var cols [3]int
 	for i, name := range []string{"doc_id", "sentence_index", "iso3"} {
 		leaf, ok := pf.Schema().Lookup(name)

@@ -141,7 +141,7 @@ func WriteDocuments(dir, runID string, rows []DocumentRow) error {
 // ReadRows reads every row of a table into T, matching columns by name; columns of
 // the file that T lacks are ignored. A missing file gives no rows and no error.
 func ReadRows[T any](path string) ([]T, error) {
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, nil
@@ -149,14 +149,6 @@ func ReadRows[T any](path string) ([]T, error) {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
 	r := parquet.NewGenericReader[T](pf, parquet.SchemaOf(new(T)))
 	defer r.Close()
 	out := make([]T, pf.NumRows())
@@ -165,4 +157,23 @@ func ReadRows[T any](path string) ([]T, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return out[:n], nil
+}
+
+// openParquet opens the Parquet file at path; the caller closes f.
+func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
+	if f, err = os.Open(path); err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err == nil {
+		pf, err = parquet.OpenFile(f, st.Size())
+		if err != nil {
+			err = fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, pf, nil
 }

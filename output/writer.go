@@ -215,19 +215,11 @@ func syncDir(dir string) {
 
 // TableRunID returns the run that wrote the table at path, from its footer.
 func TableRunID(path string) (string, error) {
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", path, err)
-	}
 	id, _ := pf.Lookup(RunIDKey)
 	return id, nil
 }

@@ -15,13 +15,7 @@ import (
 // hold exactly what a clean full run gives: ten speeches arrive; the framework gains a
 // cue; nothing changes. Set FRAMEALIGN_CORPUS_TESTS=1 to run it (.ci/run does).
 func TestCorpusRerunsEqualFullRuns(t *testing.T) {
-	if os.Getenv("FRAMEALIGN_CORPUS_TESTS") == "" {
-		t.Skip("set FRAMEALIGN_CORPUS_TESTS=1 to run over ../shared/corpora/ungdc")
-	}
-	src := filepath.Join("..", "..", "shared", "corpora", "ungdc")
-	if _, err := os.Stat(src); err != nil {
-		t.Skip("no corpus at ", src)
-	}
+	src := ungdcCorpus(t)
 	root := filepath.Join(t.TempDir(), "corpus")
 	testfiles.CopyDir(t, src, root)
 	// Ten speeches, spread over the sessions, arrive after the first run.

@@ -13,13 +13,7 @@ import (
 // language (win-win, mutual respect, major-country relations) and the United States'
 // rarely do. Set FRAMEALIGN_CORPUS_TESTS=1 to run it (a few minutes; .ci/run does).
 func TestKnownGroupsOnTheCorpus(t *testing.T) {
-	if os.Getenv("FRAMEALIGN_CORPUS_TESTS") == "" {
-		t.Skip("set FRAMEALIGN_CORPUS_TESTS=1 to run over ../shared/corpora/ungdc")
-	}
-	corpusDir := filepath.Join("..", "..", "shared", "corpora", "ungdc")
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skip("no corpus at ", corpusDir)
-	}
+	corpusDir := ungdcCorpus(t)
 	out := os.Getenv("FRAMEALIGN_CORPUS_OUT") // reuse a folder (and its cache) if given
 	if out == "" {
 		out = filepath.Join(t.TempDir(), "out")

@@ -18,19 +18,10 @@ func TestEveryTableNamesOneRunInItsFooter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`select file_name, decode(value) from parquet_kv_metadata('` + dir + `/*.parquet') where decode(key) = 'framealign.run_id'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	ids := map[string]bool{}
-	files := 0
-	for rows.Next() {
-		var file, id string
-		if err := rows.Scan(&file, &id); err != nil {
-			t.Fatal(err)
-		}
-		files++
+	footers := footerRunIDs(t, db, dir)
+	files := len(footers)
+	for _, id := range footers {
 		ids[id] = true
 	}
 	if files != 7 || len(ids) != 1 {
@@ -89,23 +80,36 @@ func TestARerunWithNothingNewReadsAsOneRun(t *testing.T) {
 	if runs != "2" {
 		t.Errorf("runs.parquet has %s rows, want 2", runs)
 	}
+	footers := footerRunIDs(t, db, dir)
+	for file, id := range footers {
+		if id != lastRun {
+			t.Errorf("%s names run %s, the last run is %s", file, id, lastRun)
+		}
+	}
+	files := len(footers)
+	if files != 7 {
+		t.Errorf("%d tables carry a run id, want 7", files)
+	}
+}
+
+// footerRunIDs runs the README's snapshot query: the run id in each table's footer.
+func footerRunIDs(t *testing.T, db *sql.DB, dir string) map[string]string {
+	t.Helper()
 	rows, err := db.Query(`select file_name, decode(value) from parquet_kv_metadata('` + dir + `/*.parquet') where decode(key) = 'framealign.run_id'`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	files := 0
+	ids := map[string]string{}
 	for rows.Next() {
 		var file, id string
 		if err := rows.Scan(&file, &id); err != nil {
 			t.Fatal(err)
 		}
-		files++
-		if id != lastRun {
-			t.Errorf("%s names run %s, the last run is %s", file, id, lastRun)
-		}
+		ids[file] = id
 	}
-	if files != 7 {
-		t.Errorf("%d tables carry a run id, want 7", files)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return ids
 }
