@@ -146,7 +146,6 @@ func restoreStem(s string) string {
 	return s
 }
 
-// irregular maps inflected forms that no suffix rule reaches to their base.
 // The shapes of the tables' keys, which spare most words the lookups.
 var (
 	irregularShapes = shapesOf(irregular)
@@ -154,6 +153,7 @@ var (
 	stemFixShapes   = shapesOf(stemFix)
 )
 
+// irregular maps inflected forms that no suffix rule reaches to their base.
 var irregular = map[string]string{
 	"n't": "not", "cannot": "cannot", "'re": "be", "'m": "be", "'ve": "have", "'ll": "will",
 	"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",

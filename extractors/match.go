@@ -2,6 +2,7 @@ package extractors
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -265,18 +266,11 @@ func (m *Matcher) fillWord(w *wordInfo, text string) {
 	// Keep only the entry points whose term this word matches (an index bucket also
 	// holds cue words spelt with capitals, and prefixes that share three letters), so
 	// that test is made once per word, not at every token.
+	// eps may be the index's own slice: it is copied before any entry is dropped.
 	tok := matchToken{text: text, wordInfo: w}
-	for i, ep := range eps {
-		if !m.phrases[ep.phrase][ep.term].matches(&tok) {
-			kept := append([]entryPoint(nil), eps[:i]...)
-			for _, ep := range eps[i+1:] {
-				if m.phrases[ep.phrase][ep.term].matches(&tok) {
-					kept = append(kept, ep)
-				}
-			}
-			eps = kept
-			break
-		}
+	misses := func(ep entryPoint) bool { return !m.phrases[ep.phrase][ep.term].matches(&tok) }
+	if slices.ContainsFunc(eps, misses) {
+		eps = slices.DeleteFunc(slices.Clone(eps), misses)
 	}
 	if len(eps) == 0 {
 		eps = nil

@@ -164,7 +164,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	base := sha256Hex(strings.Join([]string{sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
 	keys := analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
 	if prevErr != nil {
-		return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", prevErr)
+		return nil, previousOutputError(prevErr)
 	}
 	if prev != nil {
 		defer prev.wait() // the background reader is done before Run returns

@@ -14,13 +14,12 @@ import (
 // runTables are the tables a run writes row by row as documents finish
 // (documents.parquet is written at the end, when its metadata columns are known).
 type runTables struct {
-	dir, runID string
-	scores     *evidence[output.Score]
-	matches    *evidence[output.Match]
-	phrases    *evidence[output.Phrase]
-	entities   *evidence[output.Entity]
-	errors     *output.Table[output.Error]
-	runs       *output.Table[output.Run]
+	scores   *evidence[output.Score]
+	matches  *evidence[output.Match]
+	phrases  *evidence[output.Phrase]
+	entities *evidence[output.Entity]
+	errors   *output.Table[output.Error]
+	runs     *output.Table[output.Run]
 }
 
 // evidence is one evidence table of the run, written in document order. As long as
@@ -30,13 +29,14 @@ type runTables struct {
 // decoded and encoded again. At the first document that differs, the previous rows of
 // the documents passed so far are written, and writing goes on row by row.
 type evidence[T any] struct {
-	t       *output.Table[T]
-	prev    *previous
-	loaded  map[string][]T // the previous run's rows by document, read when first needed
-	key     func(T) string
-	kept    int  // documents so far identical to the previous run's first ones
-	copying bool // every document so far was identical
-	restamp bool // set by finish: the previous file stands
+	t          *output.Table[T]
+	dir, runID string
+	prev       *previous
+	loaded     map[string][]T // the previous run's rows by document, read when first needed
+	key        func(T) string
+	kept       int  // documents so far identical to the previous run's first ones
+	copying    bool // every document so far was identical
+	restamp    bool // set by finish: the previous file stands
 }
 
 func newEvidence[T any](dir, name, runID string, prev *previous, key func(T) string) (*evidence[T], error) {
@@ -44,7 +44,7 @@ func newEvidence[T any](dir, name, runID string, prev *previous, key func(T) str
 	if err != nil {
 		return nil, err
 	}
-	return &evidence[T]{t: t, prev: prev, key: key, copying: prev != nil}, nil
+	return &evidence[T]{t: t, dir: dir, runID: runID, prev: prev, key: key, copying: prev != nil}, nil
 }
 
 // add writes the rows of one document: rows, or when same is true the previous run's
@@ -91,7 +91,7 @@ func (e *evidence[T]) previousRows() (map[string][]T, error) {
 	if e.loaded == nil {
 		m, err := groupRows(e.prev.dir, e.t.Name, e.key)
 		if err != nil {
-			return nil, fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+			return nil, previousOutputError(err)
 		}
 		e.loaded = m
 	}
@@ -112,19 +112,24 @@ func (e *evidence[T]) finish() error {
 
 // close finishes the table's temporary file: the restamped previous file, or the rows
 // written.
-func (e *evidence[T]) close(dir, runID string) error {
+func (e *evidence[T]) close() error {
 	if !e.restamp {
 		return e.t.Close()
 	}
 	e.t.Abort()
-	if err := output.Restamp(dir, e.t.Name, runID); err != nil {
-		return fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+	if err := output.Restamp(e.dir, e.t.Name, e.runID); err != nil {
+		return previousOutputError(err)
 	}
 	return nil
 }
 
+// previousOutputError explains a failure to use the previous run's tables.
+func previousOutputError(err error) error {
+	return fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+}
+
 func openTables(dir, runID string, prev *previous) (*runTables, error) {
-	t := &runTables{dir: dir, runID: runID}
+	t := &runTables{}
 	var err error
 	opened := []func(){}
 	fail := func() (*runTables, error) {
@@ -177,11 +182,7 @@ func (t *runTables) finish() error {
 // groups are compressed, which is work for every core.
 func (t *runTables) close() error {
 	closers := []func() error{
-		func() error { return t.scores.close(t.dir, t.runID) },
-		func() error { return t.matches.close(t.dir, t.runID) },
-		func() error { return t.phrases.close(t.dir, t.runID) },
-		func() error { return t.entities.close(t.dir, t.runID) },
-		t.errors.Close, t.runs.Close,
+		t.scores.close, t.matches.close, t.phrases.close, t.entities.close, t.errors.Close, t.runs.Close,
 	}
 	errs := make([]error, len(closers))
 	var wg sync.WaitGroup
@@ -312,7 +313,7 @@ func (p *previous) start(keys analysisKeys) {
 		defer close(p.ready)
 		byDoc, err := output.ReadSentenceCountries(filepath.Join(p.dir, output.EntitiesTable))
 		if err != nil {
-			p.loadErr = fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
+			p.loadErr = previousOutputError(err)
 			return
 		}
 		p.actors = make(map[string][]extractors.Entity, len(byDoc))
