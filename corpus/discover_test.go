@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/framealign/framealign/internal/testfiles"
 )
 
 func relPaths(files []File) []string {
@@ -17,7 +19,7 @@ func relPaths(files []File) []string {
 }
 
 func TestDiscoverRealUNGDCCorpus(t *testing.T) {
-	root := "../../shared/corpora/ungdc"
+	root := testfiles.Shared("corpora/ungdc")
 	if _, err := os.Stat(root); err != nil {
 		t.Skip("shared UNGDC corpus not present:", err)
 	}
@@ -217,7 +219,7 @@ func TestDiscoverMissingRootFails(t *testing.T) {
 }
 
 func TestReadWholeUNGDCCorpus(t *testing.T) {
-	root := "../../shared/corpora/ungdc"
+	root := testfiles.Shared("corpora/ungdc")
 	if _, err := os.Stat(root); err != nil {
 		t.Skip("shared UNGDC corpus not present:", err)
 	}

@@ -1,7 +1,11 @@
 package pipeline
 
 import (
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/extractors/cues"
+	"github.com/framealign/framealign/extractors/entities"
+	"github.com/framealign/framealign/extractors/phrases"
+	"github.com/framealign/framealign/extractors/similarity"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
 )
@@ -21,7 +25,7 @@ type Analysis struct {
 
 	// priorActors, in a prior analysis (see Analyze), are the document's entities
 	// with a country code, by sentence: all re-scoring needs of them.
-	priorActors []extractors.Entity
+	priorActors []entities.Entity
 }
 
 // Analyzer turns an annotated document into its rows: cue matches and scores from
@@ -29,34 +33,34 @@ type Analysis struct {
 // It holds only read-only state after construction and is shared by the workers.
 type Analyzer struct {
 	fw         *framework.Framework
-	matcher    *extractors.Matcher
-	resolver   *extractors.EntityResolver
-	similarity *extractors.Similarity
-	phrases    *extractors.PhraseExtractor
+	matcher    *cues.Matcher
+	resolver   *entities.Resolver
+	similarity *similarity.Reference
+	phrases    *phrases.Extractor
 	refProfile []float64
 }
 
 // NewAnalyzer prepares the extractors for fw and the reference text. The reference's
 // own dimension profile is computed here, annotated by annotate as the corpus is.
-func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(string) (*extractors.Annotation, error)) (*Analyzer, error) {
-	m, err := extractors.NewMatcher(fw)
+func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(string) (*annotate.Annotation, error)) (*Analyzer, error) {
+	m, err := cues.NewMatcher(fw)
 	if err != nil {
 		return nil, err
 	}
-	r, err := extractors.NewEntityResolver()
+	r, err := entities.NewResolver()
 	if err != nil {
 		return nil, err
 	}
-	s, err := extractors.NewSimilarity(referenceText)
+	s, err := similarity.NewReference(referenceText)
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{fw: fw, matcher: m, resolver: r, similarity: s, phrases: extractors.NewPhraseExtractor(fw.InstitutionalHeads)}
+	a := &Analyzer{fw: fw, matcher: m, resolver: r, similarity: s, phrases: phrases.NewExtractor(fw.InstitutionalHeads)}
 	refAnn, err := annotate(referenceText)
 	if err != nil {
 		return nil, err
 	}
-	a.refProfile = extractors.Profile(extractors.Score(fw, m.Match(referenceText, refAnn), len(refAnn.Tokens)))
+	a.refProfile = cues.Profile(cues.Score(fw, m.Match(referenceText, refAnn), len(refAnn.Tokens)))
 	return a, nil
 }
 
@@ -69,16 +73,16 @@ func (a *Analyzer) Version() string { return a.similarity.Table().Version }
 // previous analysis that does not depend on the framework (entities, countries,
 // similarity), still valid for this text and reference: it is kept, not recomputed,
 // and the result has no entity rows (the previous run's stand).
-func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation, prior *Analysis) *Analysis {
+func (a *Analyzer) Analyze(docID, text string, ann *annotate.Annotation, prior *Analysis) *Analysis {
 	out := &Analysis{NTokens: len(ann.Tokens), NSentences: len(ann.Sentences)}
 
-	var ents []extractors.Entity
+	var ents []entities.Entity
 	if prior != nil {
 		out.Countries, out.Similarity = prior.Countries, prior.Similarity
 		ents = prior.priorActors
 	} else {
 		ents = a.resolver.Resolve(text, ann)
-		out.Countries = extractors.Countries(ents)
+		out.Countries = entities.Countries(ents)
 		if out.Countries == nil {
 			out.Countries = []string{}
 		}
@@ -91,9 +95,9 @@ func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation, prior
 			}
 			out.Entities = append(out.Entities, row)
 		}
-		out.Similarity = a.similarity.ToReference(a.similarity.Vector(text))
+		out.Similarity = a.similarity.Similarity(a.similarity.Vector(text))
 	}
-	actors := extractors.SentenceActors(ents)
+	actors := entities.SentenceActors(ents)
 
 	matches := a.matcher.Match(text, ann)
 	for _, m := range matches {
@@ -104,19 +108,19 @@ func (a *Analyzer) Analyze(docID, text string, ann *extractors.Annotation, prior
 			Actors: orEmpty(actors[m.Sentence]),
 		})
 	}
-	scores := extractors.Score(a.fw, matches, len(ann.Tokens))
+	scores := cues.Score(a.fw, matches, len(ann.Tokens))
 	for _, s := range scores {
 		out.Scores = append(out.Scores, output.Score{DocID: docID, Dimension: s.Dimension, Group: s.Group,
 			Hits: int64(s.Hits), NegatedHits: int64(s.NegatedHits), Sentences: int64(s.Sentences), Per1kTokens: s.Per1kTokens})
 	}
-	out.Alignment = extractors.Alignment(a.fw, scores)
-	out.ProfileSimilarity = extractors.ProfileCosine(extractors.Profile(scores), a.refProfile)
+	out.Alignment = cues.Alignment(a.fw, scores)
+	out.ProfileSimilarity = cues.ProfileCosine(cues.Profile(scores), a.refProfile)
 
 	for _, p := range a.phrases.Extract(text, ann) {
 		row := output.Phrase{DocID: docID, SentenceIndex: int64(p.Sentence), CharStart: int64(p.Start),
 			CharEnd: int64(p.End), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
 			Actors: orEmpty(actors[p.Sentence])}
-		if d := extractors.PhraseDimension(p, matches); d != "" {
+		if d := phrases.Dimension(p, matches); d != "" {
 			row.Dimension = &d
 		}
 		out.Phrases = append(out.Phrases, row)

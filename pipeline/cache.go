@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/annotate"
+
 	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
 )
@@ -35,7 +36,7 @@ type Cache struct {
 	// slices (by far the largest allocation of a rerun from the cache), which come
 	// back through Release once their document is analysed.
 	raws   chan []byte
-	tokens chan []extractors.Token
+	tokens chan []annotate.Token
 }
 
 type cacheEntry struct {
@@ -67,7 +68,7 @@ func OpenCache(dir string) (*Cache, error) {
 	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	dec, _ := zstd.NewReader(nil)
 	c := &Cache{db: db, enc: enc, dec: dec, puts: make(chan cacheEntry, 256), written: make(chan error, 1),
-		raws: make(chan []byte, 16), tokens: make(chan []extractors.Token, 64)}
+		raws: make(chan []byte, 16), tokens: make(chan []annotate.Token, 64)}
 	go c.writer()
 	return c, nil
 }
@@ -131,7 +132,7 @@ func cacheKey(contentSHA string) []byte { return []byte(annotationFormat + ":" +
 
 // Get returns the cached annotation of text (whose hash is contentSHA), or nil. Give
 // it back with Release when done with it.
-func (c *Cache) Get(contentSHA, text string) (*extractors.Annotation, error) {
+func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	raw := take(c.raws)
 	defer func() { give(c.raws, raw[:0], 16<<20) }()
 	found := false
@@ -158,7 +159,7 @@ func (c *Cache) Get(contentSHA, text string) (*extractors.Annotation, error) {
 
 // Release takes back the tokens of an annotation that Get returned, for reuse: the
 // caller keeps no reference to ann's tokens.
-func (c *Cache) Release(ann *extractors.Annotation) {
+func (c *Cache) Release(ann *annotate.Annotation) {
 	if ann != nil && ann.Tokens != nil {
 		give(c.tokens, ann.Tokens[:0], 1<<20)
 		ann.Tokens = nil
@@ -189,7 +190,7 @@ func give[T any](free chan []T, b []T, maxCap int) {
 // Put queues the annotation of the text whose hash is contentSHA for storing; it is
 // on disk once a batch holding it commits, at the latest when Close returns. An entry
 // lost to a crash before that costs its document one more annotation next time.
-func (c *Cache) Put(contentSHA, text string, ann *extractors.Annotation) {
+func (c *Cache) Put(contentSHA, text string, ann *annotate.Annotation) {
 	c.puts <- cacheEntry{key: cacheKey(contentSHA), blob: c.enc.EncodeAll(encodeAnnotation(ann, text), nil)}
 }
 
@@ -198,7 +199,7 @@ func (c *Cache) Put(contentSHA, text string, ann *extractors.Annotation) {
 // in the document's list of distinct words, which is defined at its first occurrence,
 // by the document's bytes where they match (prose straightens curly quotes) or by the
 // string table.
-func encodeAnnotation(ann *extractors.Annotation, text string) []byte {
+func encodeAnnotation(ann *annotate.Annotation, text string) []byte {
 	var b []byte
 	strs := map[string]uint64{}
 	var table []string
@@ -261,7 +262,7 @@ var errCorrupt = errors.New("corrupt annotation cache entry")
 
 // decodeAnnotation decodes an entry made by encodeAnnotation. Its tokens go into
 // tokens (reused when large enough); on failure the slice is returned for reuse.
-func decodeAnnotation(b []byte, text string, tokens []extractors.Token) (ann *extractors.Annotation, spare []extractors.Token, err error) {
+func decodeAnnotation(b []byte, text string, tokens []annotate.Token) (ann *annotate.Annotation, spare []annotate.Token, err error) {
 	defer func() {
 		if recover() != nil {
 			ann, spare, err = nil, tokens, errCorrupt
@@ -282,25 +283,25 @@ func decodeAnnotation(b []byte, text string, tokens []extractors.Token) (ann *ex
 		table[i] = string(b[pos : pos+n])
 		pos += n
 	}
-	ann = &extractors.Annotation{}
-	ann.Sentences = make([]extractors.Sentence, next())
+	ann = &annotate.Annotation{}
+	ann.Sentences = make([]annotate.Sentence, next())
 	prev := 0
 	for i := range ann.Sentences {
 		s := prev + next()
-		ann.Sentences[i] = extractors.Sentence{Start: s, End: s + next()}
+		ann.Sentences[i] = annotate.Sentence{Start: s, End: s + next()}
 		prev = s
 	}
 	if n := next(); cap(tokens) >= n {
 		ann.Tokens = tokens[:n]
 	} else {
-		ann.Tokens = make([]extractors.Token, n)
+		ann.Tokens = make([]annotate.Token, n)
 	}
 	ann.WordIDs = make([]int32, len(ann.Tokens))
 	prev = 0
 	for i := range ann.Tokens {
 		s := prev + next()
 		e := s + next()
-		t := extractors.Token{Start: s, End: e, Sentence: next(), Tag: table[next()], Label: table[next()]}
+		t := annotate.Token{Start: s, End: e, Sentence: next(), Tag: table[next()], Label: table[next()]}
 		switch w := next(); w {
 		case 0:
 			ann.Words = append(ann.Words, text[s:e])
@@ -315,9 +316,9 @@ func decodeAnnotation(b []byte, text string, tokens []extractors.Token) (ann *ex
 		ann.Tokens[i] = t
 		prev = s
 	}
-	ann.Entities = make([]extractors.RawEntity, next())
+	ann.Entities = make([]annotate.RawEntity, next())
 	for i := range ann.Entities {
-		e := extractors.RawEntity{Label: table[next()], Text: table[next()]}
+		e := annotate.RawEntity{Label: table[next()], Text: table[next()]}
 		e.FirstTok = next()
 		e.LastTok = e.FirstTok + next()
 		first, last := ann.Tokens[e.FirstTok], ann.Tokens[e.LastTok-1]

@@ -6,12 +6,13 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/testannotate"
 )
 
 func TestCacheGivesBackTheSameAnnotation(t *testing.T) {
-	_, text := extractors.DefaultReference()
-	ann, err := extractors.NewProseAnnotator().Annotate(text)
+	_, text := framework.DefaultReference()
+	ann, err := testannotate.Annotate(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +61,8 @@ func TestCacheGivesBackTheSameAnnotation(t *testing.T) {
 // BenchmarkCacheGet measures what a document costs when its annotation comes from
 // the cache (a rerun after a framework change): read, decompress, decode.
 func BenchmarkCacheGet(b *testing.B) {
-	_, text := extractors.DefaultReference()
-	ann, _ := extractors.NewProseAnnotator().Annotate(text)
+	_, text := framework.DefaultReference()
+	ann, _ := testannotate.Annotate(text)
 	dir := b.TempDir()
 	c, err := OpenCache(dir)
 	if err != nil {
@@ -97,7 +98,7 @@ func TestADamagedCacheIsSetAsideNotFatal(t *testing.T) {
 	if len(aside) != 1 {
 		t.Errorf("damaged file not kept aside: %v", aside)
 	}
-	_, text := extractors.DefaultReference()
+	_, text := framework.DefaultReference()
 	if got, err := c.Get(sha256Hex(text), text); got != nil || err != nil {
 		t.Errorf("a fresh cache returned %v, %v", got, err)
 	}

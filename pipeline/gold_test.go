@@ -1,13 +1,16 @@
 package pipeline
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/cues"
+	"github.com/framealign/framealign/internal/testfiles"
+
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
 )
@@ -17,14 +20,14 @@ import (
 // dimensions read from scores.parquet (hits > 0) to be exactly those `framealign eval`
 // predicts, sentence by sentence.
 func TestGoldSentencesRunAsAJSONLCorpusAgreeWithEval(t *testing.T) {
-	gold := filepath.Join("..", "..", "shared", "gold", "dimensions.dev.jsonl")
+	gold := testfiles.Shared("gold", "dimensions.dev.jsonl")
 	f, err := os.Open(gold)
 	if err != nil {
 		t.Skip("no gold set at ", gold)
 	}
 	defer f.Close()
 	annotator := corpusTestAnnotator()
-	report, err := extractors.EvaluateDimensions(f, framework.Default(), annotator)
+	report, err := cues.Evaluate(context.Background(), f, framework.Default(), annotator)
 	if err != nil {
 		t.Fatal(err)
 	}

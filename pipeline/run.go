@@ -22,11 +22,12 @@ import (
 	"time"
 	"unsafe"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/framealign/framealign/corpus"
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
-	"golang.org/x/sync/errgroup"
 )
 
 // Config is what a run needs to know.
@@ -40,7 +41,7 @@ type Config struct {
 	MetaPattern   *corpus.MetaPattern  // file-name metadata, or nil
 	ReadOptions   corpus.Options       // text and id fields, size limit
 	Full          bool                 // re-analyse every document, ignoring previous output
-	Annotator     extractors.Annotator // the annotation engine
+	Annotator     annotate.Annotator   // the annotation engine
 	Version       string               // framealign's version, part of what makes a row current
 	Progress      func(Progress)       // called from the writer as documents finish; may be nil
 }
@@ -85,7 +86,7 @@ type item struct {
 	reuse    bool // unchanged since the previous run: rows are copied, not recomputed
 	rescore  bool // only the framework changed: the previous analysis's framework-independent part stands
 	status   string
-	ann      *extractors.Annotation
+	ann      *annotate.Annotation
 	cached   bool // ann came from the cache, which takes its tokens back after extraction
 	analysis *Analysis
 	err      *output.Error
@@ -99,7 +100,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		cfg.Workers = runtime.NumCPU()
 	}
 	if cfg.Annotator == nil {
-		cfg.Annotator = extractors.NewProseAnnotator()
+		return nil, errors.New("no annotation engine")
 	}
 	if cfg.Framework == nil {
 		return nil, errors.New("no framework")
@@ -138,12 +139,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	analyzerReady := make(chan prepared, 1)
 	go func() {
-		a, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*extractors.Annotation, error) {
+		a, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*annotate.Annotation, error) {
 			sha := sha256Hex(text)
 			if ann, err := cache.Get(sha, text); err == nil && ann != nil {
 				return ann, nil
 			}
-			ann, err := cfg.Annotator.Annotate(text)
+			ann, err := cfg.Annotator.Annotate(context.Background(), text)
 			if err == nil {
 				cache.Put(sha, text, ann)
 			}
@@ -273,7 +274,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			defer annWG.Done()
 			for it := range toAnnotate {
 				if it.err == nil && !it.reuse {
-					annotate(it, cfg.Annotator, cache, &annotatorCalls)
+					annotateItem(it, cfg.Annotator, cache, &annotatorCalls)
 				}
 				select {
 				case toExtract <- it:
@@ -483,7 +484,7 @@ func newItem(d corpus.Document, isRef bool, prev *previous, keys analysisKeys) *
 	return it
 }
 
-func annotate(it *item, a extractors.Annotator, cache *Cache, calls *atomic.Int64) {
+func annotateItem(it *item, a annotate.Annotator, cache *Cache, calls *atomic.Int64) {
 	defer func() {
 		if r := recover(); r != nil {
 			it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageAnnotate,
@@ -495,7 +496,7 @@ func annotate(it *item, a extractors.Annotator, cache *Cache, calls *atomic.Int6
 		return
 	}
 	calls.Add(1)
-	ann, err := a.Annotate(it.doc.Text)
+	ann, err := a.Annotate(context.Background(), it.doc.Text)
 	if err != nil {
 		it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageAnnotate, Error: err.Error()}
 		return

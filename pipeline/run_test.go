@@ -9,9 +9,11 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/framealign/framealign/corpus"
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/framework"
+
+	"github.com/framealign/framealign/corpus"
+	"github.com/framealign/framealign/internal/testannotate"
 	"github.com/framealign/framealign/internal/testfiles"
 	"github.com/framealign/framealign/output"
 )
@@ -27,7 +29,7 @@ func copyCorpus(t *testing.T) string {
 
 func testConfig(t *testing.T, roots []string, out string) Config {
 	t.Helper()
-	name, text := extractors.DefaultReference()
+	name, text := framework.DefaultReference()
 	mp, err := corpus.ParseMetaPattern("{country}_{session}_{year}.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +38,7 @@ func testConfig(t *testing.T, roots []string, out string) Config {
 		Roots: roots, Out: out, Workers: 2, Framework: framework.Default(),
 		ReferenceName: name, ReferenceText: text, MetaPattern: mp,
 		ReadOptions: corpus.Options{TextField: "text", IDField: "id", MaxBytes: corpus.DefaultMaxBytes},
-		Version:     "test",
+		Version:     "test", Annotator: testannotate.Engine(),
 	}
 }
 
@@ -73,7 +75,7 @@ func readTable[T any](t *testing.T, out, name string) []T {
 func docText(t *testing.T, root, docID string) string {
 	t.Helper()
 	if strings.HasPrefix(docID, "reference/") {
-		_, text := extractors.DefaultReference()
+		_, text := framework.DefaultReference()
 		return text
 	}
 	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(docID)))
@@ -217,24 +219,24 @@ func TestRunAccountsForEveryFile(t *testing.T) {
 // panicky wraps an annotator and panics on texts holding a marker, as a bug in an
 // engine would.
 type panicky struct {
-	extractors.Annotator
+	annotate.Annotator
 	marker string // "" never panics
 	calls  atomic.Int64
 }
 
-func (p *panicky) Annotate(text string) (*extractors.Annotation, error) {
+func (p *panicky) Annotate(ctx context.Context, text string) (*annotate.Annotation, error) {
 	p.calls.Add(1)
 	if p.marker != "" && strings.Contains(text, p.marker) {
 		panic("index out of range")
 	}
-	return p.Annotator.Annotate(text)
+	return p.Annotator.Annotate(ctx, text)
 }
 
 func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 	root := copyCorpus(t)
 	out := filepath.Join(t.TempDir(), "out")
 	cfg := testConfig(t, []string{root}, out)
-	cfg.Annotator = &panicky{Annotator: extractors.NewProseAnnotator(), marker: "Rwanda"}
+	cfg.Annotator = &panicky{Annotator: testannotate.Engine(), marker: "Rwanda"}
 	sum := mustRun(t, cfg)
 	errs := readTable[output.Error](t, out, output.ErrorsTable)
 	if sum.Failed != 1 || len(errs) != 1 || errs[0].Stage != StageAnnotate || !strings.Contains(errs[0].Error, "crashed") {
@@ -252,9 +254,12 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 // hold the rows a clean full run with cfg writes, and that every table names the
 // last run in its footer.
 // The full run uses engine (prose when nil).
-func assertSameAsFullRun(t *testing.T, cfg Config, out, step string, engine extractors.Annotator) {
+func assertSameAsFullRun(t *testing.T, cfg Config, out, step string, engine annotate.Annotator) {
 	t.Helper()
 	full := filepath.Join(t.TempDir(), "full")
+	if engine == nil {
+		engine = testannotate.Engine()
+	}
 	cfg.Out, cfg.Full, cfg.Annotator = full, true, engine
 	mustRun(t, cfg)
 	same := func(name string, a, b any) {
@@ -281,7 +286,7 @@ func assertSameAsFullRun(t *testing.T, cfg Config, out, step string, engine extr
 func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	root := copyCorpus(t)
 	out := filepath.Join(t.TempDir(), "out")
-	counter := &panicky{Annotator: extractors.NewProseAnnotator()}
+	counter := &panicky{Annotator: testannotate.Engine()}
 	cfg := testConfig(t, []string{root}, out)
 	cfg.Annotator = counter
 	if first := mustRun(t, cfg); first.Added != 4 {
@@ -376,7 +381,7 @@ func TestAnotherReferenceReplacesTheArticle(t *testing.T) {
 func TestRerunAfterAFrameworkChangeEqualsAFullRun(t *testing.T) {
 	root := copyCorpus(t)
 	out := filepath.Join(t.TempDir(), "out")
-	counter := &panicky{Annotator: extractors.NewProseAnnotator()}
+	counter := &panicky{Annotator: testannotate.Engine()}
 	cfg := testConfig(t, []string{root}, out)
 	cfg.Annotator = counter
 	mustRun(t, cfg)

@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/entities"
+
 	"github.com/framealign/framealign/output"
 )
 
@@ -265,7 +266,7 @@ type previous struct {
 	runs    []output.Run
 	ready   chan struct{} // closed when actors is read
 	loadErr error
-	actors  map[string][]extractors.Entity // per document, its entities' sentences and ISO3 codes
+	actors  map[string][]entities.Entity // per document, its entities' sentences and ISO3 codes
 }
 
 // loadPrevious reads the documents and runs tables of the last complete run, or
@@ -316,11 +317,11 @@ func (p *previous) start(keys analysisKeys) {
 			p.loadErr = previousOutputError(err)
 			return
 		}
-		p.actors = make(map[string][]extractors.Entity, len(byDoc))
+		p.actors = make(map[string][]entities.Entity, len(byDoc))
 		for doc, sc := range byDoc {
-			ents := make([]extractors.Entity, len(sc))
+			ents := make([]entities.Entity, len(sc))
 			for i, c := range sc {
-				ents[i] = extractors.Entity{Sentence: c.Sentence, ISO3: c.ISO3}
+				ents[i] = entities.Entity{Sentence: c.Sentence, ISO3: c.ISO3}
 			}
 			p.actors[doc] = ents
 		}

@@ -1,15 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/framealign/framealign/extractors/cues"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/urfave/cli/v2"
 )
 
 // evalCommand is `framealign eval`: score the framework's cues (--gold) or the entity
@@ -62,7 +63,7 @@ func evalDimensions(c *cli.Context, path string) error {
 		return fmt.Errorf("open gold %s: %w", path, err)
 	}
 	defer f.Close()
-	rep, err := extractors.EvaluateDimensions(f, fw, ann)
+	rep, err := cues.Evaluate(context.Background(), f, fw, ann)
 	if err != nil {
 		return fmt.Errorf("evaluate %s: %w", path, err)
 	}
@@ -73,7 +74,7 @@ func evalDimensions(c *cli.Context, path string) error {
 	fmt.Fprintf(out, "dimensions: %s (%d sentences), framework %s %s\n\n", path, len(rep.Sentences), fw.Name, fw.Version)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dimension\tP\tR\tF1\tTP\tFP\tFN\t")
-	row := func(e extractors.DimensionEval) {
+	row := func(e cues.DimensionEval) {
 		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t\n", e.Dimension, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
 	}
 	for _, d := range rep.Dimensions {
@@ -84,7 +85,7 @@ func evalDimensions(c *cli.Context, path string) error {
 	return tw.Flush()
 }
 
-func printDisagreements(out io.Writer, rep *extractors.DimensionReport) {
+func printDisagreements(out io.Writer, rep *cues.Report) {
 	for _, s := range rep.Sentences {
 		gold, pred := strings.Join(s.Gold.Labels, ","), strings.Join(s.Predicted, ",")
 		if sameSet(s.Gold.Labels, s.Predicted) {

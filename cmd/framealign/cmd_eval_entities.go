@@ -1,14 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/framealign/framealign/extractors/entities"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/urfave/cli/v2"
 )
 
 // evalEntities scores the entity resolver against a gold file of paragraphs
@@ -30,11 +31,11 @@ func evalEntities(c *cli.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	res, err := extractors.NewEntityResolver()
+	res, err := entities.NewResolver()
 	if err != nil {
 		return fmt.Errorf("load entity gazetteer: %w", err)
 	}
-	rep, err := extractors.EvaluateEntities(f, ann, res)
+	rep, err := entities.Evaluate(context.Background(), f, ann, res)
 	if err != nil {
 		return fmt.Errorf("evaluate entities on %s: %w", path, err)
 	}
@@ -51,21 +52,21 @@ func evalEntities(c *cli.Context, path string) error {
 	return printEntityReport(out, path, rep)
 }
 
-func printEntityReport(out io.Writer, path string, rep *extractors.EntityReport) error {
+func printEntityReport(out io.Writer, path string, rep *entities.Report) error {
 	fmt.Fprintf(out, "entities: %s (%d paragraphs), typed micro scores over GPE, ORG, PERSON\n\n", path, rep.Paragraphs)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "system\ttype\tP\tR\tF1\tTP\tFP\tFN\t")
-	row := func(system, typ string, s extractors.EntityScore) {
+	row := func(system, typ string, s entities.Score) {
 		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t\n", system, typ, s.Precision(), s.Recall(), s.F1(), s.TP, s.FP, s.FN)
 	}
 	row("resolver", "all", rep.Resolved)
-	for _, t := range extractors.ScoredEntityTypes {
+	for _, t := range entities.ScoredTypes {
 		row("resolver", t, rep.ResolvedByType[t])
 	}
 	row("resolver", "1st half", rep.Halves[0])
 	row("resolver", "2nd half", rep.Halves[1])
 	row("prose", "all", rep.Baseline)
-	for _, t := range extractors.ScoredEntityTypes {
+	for _, t := range entities.ScoredTypes {
 		row("prose", t, rep.BaselineByType[t])
 	}
 	if err := tw.Flush(); err != nil {

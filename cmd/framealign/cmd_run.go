@@ -15,12 +15,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/framealign/framealign/corpus"
-	"github.com/framealign/framealign/extractors"
 	"github.com/framealign/framealign/framework"
-	"github.com/framealign/framealign/pipeline"
+
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
+
+	"github.com/framealign/framealign/corpus"
+	"github.com/framealign/framealign/pipeline"
 )
 
 func runCommand() *cli.Command {
@@ -65,7 +66,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	refName, refText := extractors.DefaultReference()
+	refName, refText := framework.DefaultReference()
 	if p := c.String("reference"); p != "" {
 		b, err := os.ReadFile(p)
 		if err != nil {

@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/extractors/fastprose"
 )
 
 const defaultEngine = "fast"
 
 // engines are the annotation engines --engine can select.
-var engines = map[string]func() (extractors.Annotator, error){
-	"prose": func() (extractors.Annotator, error) { return extractors.NewProseAnnotator(), nil },
-	"fast": func() (extractors.Annotator, error) {
+var engines = map[string]func() (annotate.Annotator, error){
+	"prose": func() (annotate.Annotator, error) { return annotate.NewProse(), nil },
+	"fast": func() (annotate.Annotator, error) {
 		// Loaded on first use: a rerun with nothing new to annotate skips the second it takes.
-		return extractors.Lazy(extractors.FastEngineName, func() (extractors.Annotator, error) { return extractors.NewFastAnnotator() }), nil
+		return annotate.Lazy(fastprose.Name, func() (annotate.Annotator, error) { return fastprose.New() }), nil
 	},
 }
 
@@ -27,7 +28,7 @@ func engineNames() []string {
 	return names
 }
 
-func newEngine(name string) (extractors.Annotator, error) {
+func newEngine(name string) (annotate.Annotator, error) {
 	mk, ok := engines[name]
 	if !ok {
 		return nil, fmt.Errorf("--engine %q: choose %v", name, engineNames())

@@ -28,8 +28,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/framealign/framealign/output"
 	"github.com/jdkato/prose/v2"
+
+	"github.com/framealign/framealign/output"
 )
 
 type result struct {

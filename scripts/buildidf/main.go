@@ -1,14 +1,14 @@
-// Command buildidf rebuilds extractors/data/idf.tsv, the fixed inverse-document-frequency
+// Command buildidf rebuilds extractors/similarity/data/idf.tsv, the fixed inverse-document-frequency
 // table that similarity weighs terms with, from a background corpus of .txt files:
 //
-//	go run ./scripts/buildidf ../shared/corpora/ungdc > extractors/data/idf.tsv
-//	go run ./scripts/buildidf -o extractors/data/idf.tsv ../shared/corpora/ungdc
+//	go run ./scripts/buildidf ../shared/corpora/ungdc > extractors/similarity/data/idf.tsv
+//	go run ./scripts/buildidf -o extractors/similarity/data/idf.tsv ../shared/corpora/ungdc
 //
 // The second form is safer: the shell empties the file a redirect points at before the
 // program is even compiled, so a build error leaves an empty table behind, while -o
 // writes a temporary file and renames it into place only when the table is complete.
 //
-// It counts terms with extractors.SimilarityTerms, the very function the similarity
+// It counts terms with similarity.Terms, the very function the similarity
 // vectoriser uses, so the table always spells terms as documents will. Rebuild it when
 // Lemma or data/stopwords.txt change (TestIDFTableMatchesCorpus says when). An empty
 // idf.tsv does not stop this program from building: the extractors package only
@@ -25,7 +25,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/framealign/framealign/extractors"
+	"github.com/framealign/framealign/extractors/similarity"
 )
 
 func main() {
@@ -56,7 +56,7 @@ func run(dir, out, corpus string, minDF int) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("no .txt files under %s", dir)
 	}
-	b := extractors.NewIDFBuilder()
+	b := similarity.NewIDFBuilder()
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -1,4 +1,4 @@
-// Command gencommonwords writes extractors/data/common_words.txt: the words that the
+// Command gencommonwords writes extractors/words/data/common_words.txt: the words that the
 // UN General Debate corpus writes in lower case at least -min times. The entity
 // resolver uses it to tell a capitalised common word ("Sustainable Development",
 // "Currently") that prose labels as a person from a name ("Guterres", "Lykketoft"),
@@ -21,7 +21,7 @@ import (
 
 func main() {
 	corpus := flag.String("corpus", "../shared/corpora/ungdc", "folder of .txt speeches")
-	out := flag.String("out", "extractors/data/common_words.txt", "file to write")
+	out := flag.String("out", "extractors/words/data/common_words.txt", "file to write")
 	min := flag.Int("min", 10, "lower-case occurrences a word needs to count as common")
 	flag.Parse()
 	if err := run(*corpus, *out, *min); err != nil {

@@ -1,8 +1,8 @@
-// Command gencountries writes extractors/data/countries.csv from Debian's iso-codes
+// Command gencountries writes extractors/entities/data/countries.csv from Debian's iso-codes
 // package (/usr/share/iso-codes/json/iso_3166-1.json), the maintained source of ISO
 // 3166-1 names and codes. The entity resolver reads the CSV at run time; the short
 // names, former states and spellings speeches use are kept by hand in
-// extractors/data/country_names.csv.
+// extractors/entities/data/country_names.csv.
 //
 // Run from the repository root: go run ./scripts/gencountries
 package main
@@ -28,7 +28,7 @@ type entry struct {
 func main() {
 	src := flag.String("iso", "/usr/share/iso-codes/json/iso_3166-1.json", "iso-codes ISO 3166-1 JSON")
 	terr := flag.String("territories", "scripts/gencountries/territories.txt", "alpha-3 codes that are not states")
-	out := flag.String("out", "extractors/data/countries.csv", "CSV to write")
+	out := flag.String("out", "extractors/entities/data/countries.csv", "CSV to write")
 	flag.Parse()
 	if err := run(*src, *terr, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gencountries:", err)

@@ -1,0 +1,179 @@
+package cues
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/framealign/framealign/extractors/annotate"
+
+	"github.com/framealign/framealign/framework"
+)
+
+// GoldSentence is one labelled sentence of a gold file (JSON lines).
+type GoldSentence struct {
+	ID       string   `json:"id"`
+	Doc      string   `json:"doc"`
+	Sentence int      `json:"sentence"`
+	Text     string   `json:"text"`
+	Labels   []string `json:"labels"`
+}
+
+// DimensionEval is how well the cues of one dimension find it in the gold sentences.
+type DimensionEval struct {
+	Dimension  string
+	TP, FP, FN int
+	Precision  float64
+	Recall     float64
+	F1         float64
+}
+
+// SentenceEval is one gold sentence with the dimensions the matcher gave it.
+type SentenceEval struct {
+	Gold      GoldSentence
+	Predicted []string // dimension ids with at least one hit, in framework order
+	Matches   []Match
+}
+
+// Report is the result of EvaluateDimensions: one row per dimension in
+// framework order, the micro-average over all of them, and every sentence.
+type Report struct {
+	Dimensions []DimensionEval
+	Micro      DimensionEval // Dimension is "micro"
+	Sentences  []SentenceEval
+}
+
+// ReadGold reads a gold file of JSON lines ({"id","doc","sentence","text","labels"}).
+func ReadGold(r io.Reader) ([]GoldSentence, error) {
+	var out []GoldSentence
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var g GoldSentence
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			return nil, fmt.Errorf("gold line %d: %w", line, err)
+		}
+		out = append(out, g)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read gold: %w", err)
+	}
+	return out, nil
+}
+
+// Evaluate runs every gold sentence through the annotator and the matcher
+// of fw, gives a sentence a dimension when it has at least one hit (negated hits
+// included, as in scores), and compares with the gold labels: precision, recall and
+// F1 per dimension and micro-averaged. Labels that are not dimensions of fw count as
+// misses of the micro-average, so a framework cannot score well by leaving them out.
+func Evaluate(ctx context.Context, gold io.Reader, fw *framework.Framework, annotator annotate.Annotator) (*Report, error) {
+	sents, err := ReadGold(gold)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewMatcher(fw)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	results := make([]SentenceEval, len(sents))
+	errs := make([]error, len(sents))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				g := sents[i]
+				ann, err := annotator.Annotate(ctx, g.Text)
+				if err != nil {
+					errs[i] = fmt.Errorf("annotate gold %s: %w", g.ID, err)
+					continue
+				}
+				matches := m.Match(g.Text, ann)
+				scores := Score(fw, matches, len(ann.Tokens))
+				r := SentenceEval{Gold: g, Matches: matches}
+				for _, s := range scores {
+					if s.Hits > 0 {
+						r.Predicted = append(r.Predicted, s.Dimension)
+					}
+				}
+				results[i] = r
+			}
+		}()
+	}
+	for i := range sents {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return scoreSentences(fw, results), nil
+}
+
+// scoreSentences counts agreements per dimension.
+func scoreSentences(fw *framework.Framework, results []SentenceEval) *Report {
+	rep := &Report{Sentences: results}
+	index := map[string]int{}
+	for i, d := range fw.Dimensions {
+		index[d.ID] = i
+		rep.Dimensions = append(rep.Dimensions, DimensionEval{Dimension: d.ID})
+	}
+	micro := DimensionEval{Dimension: "micro"}
+	for _, r := range results {
+		gold := map[string]bool{}
+		for _, l := range r.Gold.Labels {
+			gold[l] = true
+		}
+		pred := map[string]bool{}
+		for _, p := range r.Predicted {
+			pred[p] = true
+		}
+		for l := range gold {
+			if pred[l] {
+				rep.Dimensions[index[l]].TP++
+				micro.TP++
+			} else {
+				if i, ok := index[l]; ok {
+					rep.Dimensions[i].FN++
+				}
+				micro.FN++
+			}
+		}
+		for p := range pred {
+			if !gold[p] {
+				rep.Dimensions[index[p]].FP++
+				micro.FP++
+			}
+		}
+	}
+	for i := range rep.Dimensions {
+		rep.Dimensions[i].finish()
+	}
+	micro.finish()
+	rep.Micro = micro
+	return rep
+}
+
+func (e *DimensionEval) finish() {
+	if e.TP+e.FP > 0 {
+		e.Precision = float64(e.TP) / float64(e.TP+e.FP)
+	}
+	if e.TP+e.FN > 0 {
+		e.Recall = float64(e.TP) / float64(e.TP+e.FN)
+	}
+	if e.Precision+e.Recall > 0 {
+		e.F1 = 2 * e.Precision * e.Recall / (e.Precision + e.Recall)
+	}
+}

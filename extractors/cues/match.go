@@ -1,0 +1,552 @@
+package cues
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/extractors/words"
+
+	"github.com/framealign/framealign/framework"
+)
+
+// Match is one cue found in a document: the evidence behind a dimension's hits.
+type Match struct {
+	Dimension string // the dimension's id
+	Cue       string // the cue as written in the framework
+	Sentence  int    // index of the sentence in the annotate.Annotation
+	Start     int    // byte offset of the first matched token
+	End       int    // byte offset one past the last matched token
+	Negated   bool   // the match sits in a negated clause ("will not engage in dialogue")
+}
+
+// Matcher finds a framework's cues in annotated documents. It compiles every cue once
+// into an index keyed by the lemma of the cue's first word (and a small index of
+// wildcard prefixes keyed by their first three letters), so matching walks each
+// document's tokens once, whatever the number of cues. A Matcher is read-only after
+// NewMatcher and safe for concurrent use.
+type Matcher struct {
+	fw       *framework.Framework
+	phrases  [][]cueTerm
+	cues     []compiledCue
+	byLemma  map[string][]entryPoint
+	byPrefix map[string][]entryPoint
+	// the shapes of their keys, which spare most words the lookups
+	lemmaShapes, prefixShapes *words.Shapes
+
+	// common holds the facts of the corpus's common words, lower case and
+	// capitalised, computed once: most distinct words of a document are among them.
+	common map[string]*wordInfo
+
+	// scratch holds idle scratch spaces, one per concurrent caller at most.
+	scratch chan *matchScratch
+}
+
+// matchScratch is one caller's working memory, kept between documents so that a
+// document allocates little: the token buffer and what the matcher knows of each
+// distinct word of the document (lowercased form, lemma, entry points), computed once
+// per document and word.
+type matchScratch struct {
+	toks []matchToken
+	// by the document's annotate.Annotation.Words, when it has them
+	byID []*wordInfo
+	// otherwise (and for the parts of hyphenated words) by text
+	words map[string]*wordInfo
+	// the facts of the document's words that are not in Matcher.common, in chunks
+	// whose addresses stay put while the document is matched
+	chunks [][]wordInfo
+	used   int // wordInfos handed out from chunks for this document
+}
+
+// wordInfoChunk is the size of matchScratch's chunks.
+const wordInfoChunk = 512
+
+func (m *Matcher) getScratch() *matchScratch {
+	select {
+	case sc := <-m.scratch:
+		return sc
+	default:
+		return &matchScratch{words: map[string]*wordInfo{}}
+	}
+}
+
+func (m *Matcher) putScratch(sc *matchScratch) {
+	if cap(sc.toks) > 1<<20 { // a huge document's buffers are not kept
+		sc.toks, sc.byID = nil, nil
+	}
+	if len(sc.words) > 1<<16 {
+		sc.words, sc.chunks = map[string]*wordInfo{}, nil
+	}
+	select {
+	case m.scratch <- sc:
+	default:
+	}
+}
+
+// wordInfo is what the matcher knows of one token text.
+type wordInfo struct {
+	lower, lemma string
+	eps          []entryPoint // entry points to try at a token with this text, in order
+}
+
+// compiledCue is a cue ready to match: its phrases are indexes into Matcher.phrases.
+type compiledCue struct {
+	dim      int
+	src      string
+	main     int
+	other    int // -1 unless NEAR
+	near     int
+	excludes []int
+}
+
+type cueTerm struct {
+	words    []cueWord
+	optional bool
+	gap      int
+}
+
+type cueWord struct {
+	text   string // lemma of the cue word, or the prefix
+	prefix bool
+	exact  string // spelling the token must have, when the cue word has capitals
+}
+
+// entryPoint says: phrase p may start at a token that matches its term t (t > 0 when
+// all the terms before it are optional).
+type entryPoint struct {
+	phrase int
+	term   int
+}
+
+// NewMatcher compiles the cues of fw. It fails if a cue does not parse, which
+// framework.Parse has already ruled out for frameworks it loaded.
+func NewMatcher(fw *framework.Framework) (*Matcher, error) {
+	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{},
+		scratch: make(chan *matchScratch, 64)}
+	for di, d := range fw.Dimensions {
+		var dimExcl []int
+		for _, src := range d.Exclude {
+			c, err := framework.ParseCue(src)
+			if err != nil {
+				return nil, fmt.Errorf("dimension %s: exclude %q: %w", d.ID, src, err)
+			}
+			// An exclude entry is a phrase (with its own exclusions ignored).
+			dimExcl = append(dimExcl, m.addPhrase(c.Terms))
+		}
+		for _, src := range d.Cues {
+			c, err := framework.ParseCue(src)
+			if err != nil {
+				return nil, fmt.Errorf("dimension %s: cue %q: %w", d.ID, src, err)
+			}
+			cc := compiledCue{dim: di, src: src, main: m.addPhrase(c.Terms), other: -1, near: c.Near}
+			if c.Near > 0 {
+				cc.other = m.addPhrase(c.Other)
+			}
+			for _, ex := range c.Excludes {
+				cc.excludes = append(cc.excludes, m.addPhrase(ex))
+			}
+			cc.excludes = append(cc.excludes, dimExcl...)
+			m.cues = append(m.cues, cc)
+		}
+	}
+	m.lemmaShapes, m.prefixShapes = words.ShapesOf(m.byLemma), words.ShapesOf(m.byPrefix)
+	common := commonWords()
+	m.common = make(map[string]*wordInfo, 2*len(common))
+	infos := make([]wordInfo, 0, 2*len(common))
+	for _, w := range common {
+		for _, form := range []string{w, capitalise(w)} {
+			if _, ok := m.common[form]; !ok {
+				infos = append(infos, wordInfo{})
+				m.fillWord(&infos[len(infos)-1], form)
+				m.common[form] = &infos[len(infos)-1]
+			}
+		}
+	}
+	return m, nil
+}
+
+// addPhrase compiles a phrase, indexes its entry points and returns its id.
+func (m *Matcher) addPhrase(terms []framework.Term) int {
+	id := len(m.phrases)
+	ct := make([]cueTerm, len(terms))
+	for i, t := range terms {
+		ct[i] = cueTerm{optional: t.Optional, gap: t.Gap}
+		for _, w := range t.Alternatives {
+			text := w.Text
+			if !w.Prefix {
+				text = words.Lemma(text)
+			}
+			ct[i].words = append(ct[i].words, cueWord{text: text, prefix: w.Prefix, exact: w.Exact})
+		}
+	}
+	m.phrases = append(m.phrases, ct)
+	for t := range ct {
+		for _, w := range ct[t].words {
+			ep := entryPoint{phrase: id, term: t}
+			if w.prefix {
+				k := w.text[:3]
+				m.byPrefix[k] = append(m.byPrefix[k], ep)
+			} else {
+				m.byLemma[w.text] = append(m.byLemma[w.text], ep)
+			}
+		}
+		if !ct[t].optional {
+			break
+		}
+	}
+	return id
+}
+
+// matchToken is a word of the document as the matcher sees it: prose's tokens, with
+// hyphenated words cut into their parts so "win-win" meets the cue "win win".
+type matchToken struct {
+	text       string
+	*wordInfo        // lowercased form, lemma, entry points
+	start, end int32 // byte offsets in the text (documents are at most 2 GiB)
+	sentence   int32
+	filler     bool // may sit between two cue words (the, its, each other's, adjectives)
+}
+
+// isFillerTag reports whether a part of speech may sit between consecutive cue
+// words (a switch: it runs on every token, where a map lookup costs more).
+func isFillerTag(tag string) bool {
+	switch tag {
+	case "DT", "PDT", "PRP$", "POS", "JJ", "JJR", "JJS", "CD":
+		return true
+	}
+	return false
+}
+
+// word returns what the matcher knows of a token text of the current document,
+// computed at its first occurrence.
+func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
+	if w, ok := sc.words[text]; ok {
+		return w
+	}
+	w := m.newWord(sc, text)
+	sc.words[text] = w
+	return w
+}
+
+// newWord returns the facts of a word: from the table of common words, or computed
+// into the scratch space.
+func (m *Matcher) newWord(sc *matchScratch, text string) *wordInfo {
+	if w, ok := m.common[text]; ok {
+		return w
+	}
+	c, i := sc.used/wordInfoChunk, sc.used%wordInfoChunk
+	if c == len(sc.chunks) {
+		sc.chunks = append(sc.chunks, make([]wordInfo, wordInfoChunk))
+	}
+	sc.used++
+	w := &sc.chunks[c][i]
+	m.fillWord(w, text)
+	return w
+}
+
+// fillWord computes what the matcher knows of a token text.
+func (m *Matcher) fillWord(w *wordInfo, text string) {
+	*w = wordInfo{lower: strings.ToLower(text), lemma: words.Lemma(text)}
+	// The entry points in the order findPhrases has always tried them: the lemma's,
+	// the lowercased word's, then the wildcard prefixes of both.
+	var eps []entryPoint
+	if m.lemmaShapes.MayHave(w.lemma) {
+		eps = m.byLemma[w.lemma]
+	}
+	if w.lower != w.lemma && m.lemmaShapes.MayHave(w.lower) {
+		eps = append(eps[:len(eps):len(eps)], m.byLemma[w.lower]...)
+	}
+	if len(w.lower) >= 3 {
+		if p := w.lower[:3]; m.prefixShapes.MayHave(p) {
+			eps = append(eps[:len(eps):len(eps)], m.byPrefix[p]...)
+		}
+		if len(w.lemma) >= 3 && w.lemma[:3] != w.lower[:3] && m.prefixShapes.MayHave(w.lemma[:3]) {
+			eps = append(eps[:len(eps):len(eps)], m.byPrefix[w.lemma[:3]]...)
+		}
+	}
+	// Keep only the entry points whose term this word matches (an index bucket also
+	// holds cue words spelt with capitals, and prefixes that share three letters), so
+	// that test is made once per word, not at every token.
+	// eps may be the index's own slice: it is copied before any entry is dropped.
+	tok := matchToken{text: text, wordInfo: w}
+	misses := func(ep entryPoint) bool { return !m.phrases[ep.phrase][ep.term].matches(&tok) }
+	if slices.ContainsFunc(eps, misses) {
+		eps = slices.DeleteFunc(slices.Clone(eps), misses)
+	}
+	if len(eps) == 0 {
+		eps = nil
+	}
+	w.eps = eps
+}
+
+// matchTokens computes, once per document, the lowercased text and lemma of every
+// word, into sc's token buffer.
+func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annotation) []matchToken {
+	out := sc.toks[:0]
+	clear(sc.words)
+	sc.used = 0
+	var byID []*wordInfo
+	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
+		if cap(sc.byID) < n {
+			sc.byID = make([]*wordInfo, n)
+		}
+		byID = sc.byID[:n]
+		clear(byID)
+	}
+	for ti, t := range ann.Tokens {
+		word := t.Text
+		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
+		// Commas count as filler too, so lists meet list cues ("peace, security and
+		// development" for "peace security and development").
+		filler := isWord && isFillerTag(t.Tag) || word == ","
+		// Split at inner hyphens when the token's bytes are the text's bytes, so the
+		// parts keep exact offsets.
+		if strings.IndexByte(word, '-') > 0 && t.End-t.Start == len(word) && text[t.Start:t.End] == word {
+			off := t.Start
+			for _, part := range strings.Split(word, "-") {
+				if part != "" {
+					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
+						start: int32(off), end: int32(off + len(part)), sentence: int32(t.Sentence), filler: filler})
+				}
+				off += len(part) + 1
+			}
+			continue
+		}
+		var w *wordInfo
+		if byID != nil { // computed once per distinct word of the document
+			id := ann.WordIDs[ti]
+			if w = byID[id]; w == nil {
+				w = m.newWord(sc, word)
+				byID[id] = w
+			}
+		} else {
+			w = m.word(sc, word)
+		}
+		out = append(out, matchToken{text: word, wordInfo: w,
+			start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler})
+	}
+	sc.toks = out
+	return out
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (w cueWord) matches(t *matchToken) bool {
+	if w.prefix {
+		return strings.HasPrefix(t.lower, w.text) || strings.HasPrefix(t.lemma, w.text)
+	}
+	if w.exact != "" {
+		return t.text == w.exact || len(t.text) == len(w.exact)+1 && t.text[len(t.text)-1] == 's' && t.text[:len(w.exact)] == w.exact
+	}
+	return t.lemma == w.text || t.lower == w.text
+}
+
+func (t cueTerm) matches(tok *matchToken) bool {
+	for _, w := range t.words {
+		if w.matches(tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// span is a phrase found at tokens [first, last) of the match stream.
+type span struct{ first, last int }
+
+// extend matches terms[t:] with the next word at or after toks[pos] and returns the
+// largest end (exclusive token index) of a full match, or -1. Between two words up to
+// framework.DefaultFiller filler tokens may be skipped; ~N gaps skip any N tokens.
+func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int32) int {
+	if t == len(terms) {
+		return pos
+	}
+	term := terms[t]
+	best := -1
+	if term.gap > 0 {
+		for g := 0; g <= term.gap && pos+g <= len(toks); g++ {
+			if g > 0 && toks[pos+g-1].sentence != sent {
+				break
+			}
+			if r := extend(terms, t+1, pos+g, toks, sent); r > best {
+				best = r
+			}
+		}
+		return best
+	}
+	if term.optional {
+		best = extend(terms, t+1, pos, toks, sent)
+	}
+	for p, skipped := pos, 0; p < len(toks) && toks[p].sentence == sent; p++ {
+		if term.matches(&toks[p]) {
+			if r := extend(terms, t+1, p+1, toks, sent); r > best {
+				best = r
+			}
+		}
+		if !toks[p].filler || skipped >= framework.DefaultFiller {
+			break
+		}
+		skipped++
+	}
+	return best
+}
+
+// Match returns every cue of the framework found in text, whose annotation is ann,
+// sorted by Start then Dimension. Matches stay inside one sentence. When matches of
+// one dimension overlap in a sentence, the longest wins (then the earliest), so a
+// stretch of text counts once per dimension: "mutual respect and non-interference"
+// is one hit if one cue covers it all. A cue is dropped in a sentence that holds one
+// of its exclusions.
+func (m *Matcher) Match(text string, ann *annotate.Annotation) []Match {
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	toks := m.matchTokens(sc, text, ann)
+	hits := m.findPhrases(toks)
+
+	var cands []candidate
+	for ci := range m.cues {
+		c := &m.cues[ci]
+		for _, h := range hits[c.main] {
+			sent := toks[h.first].sentence
+			if m.excluded(c, sent, hits, toks) {
+				continue
+			}
+			if c.other < 0 {
+				cands = append(cands, candidate{cue: ci, sent: sent, sp: h})
+				continue
+			}
+			for _, o := range hits[c.other] {
+				if toks[o.first].sentence != sent {
+					continue
+				}
+				if o.first-h.last <= c.near && h.first-o.last <= c.near {
+					cands = append(cands, candidate{cue: ci, sent: sent,
+						sp: span{min(h.first, o.first), max(h.last, o.last)}})
+				}
+			}
+		}
+	}
+	return m.resolve(cands, toks)
+}
+
+type candidate struct {
+	cue  int
+	sent int32
+	sp   span
+}
+
+// findPhrases walks the tokens once and returns, for every phrase, where it occurs.
+func (m *Matcher) findPhrases(toks []matchToken) [][]span {
+	hits := make([][]span, len(m.phrases))
+	try := func(eps []entryPoint, i int) {
+		for _, ep := range eps {
+			terms := m.phrases[ep.phrase] // toks[i] matches terms[ep.term] (see word)
+			end := extend(terms, ep.term+1, i+1, toks, toks[i].sentence)
+			if end < 0 {
+				continue
+			}
+			// One phrase found twice at the same start (through two entry points):
+			// keep the longer.
+			hs := hits[ep.phrase]
+			if n := len(hs); n > 0 && hs[n-1].first == i {
+				if end > hs[n-1].last {
+					hs[n-1].last = end
+				}
+				continue
+			}
+			hits[ep.phrase] = append(hs, span{i, end})
+		}
+	}
+	for i := range toks {
+		if eps := toks[i].eps; len(eps) > 0 {
+			try(eps, i)
+		}
+	}
+	return hits
+}
+
+// excluded reports whether one of the cue's exclusions occurs in the sentence.
+func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) bool {
+	for _, ex := range c.excludes {
+		for _, h := range hits[ex] {
+			if toks[h.first].sentence == sent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resolve keeps, per dimension and sentence, the longest non-overlapping candidates,
+// places them in the text and flags negation.
+func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
+	dimOf := func(c candidate) int { return m.cues[c.cue].dim }
+	sort.Slice(cands, func(a, b int) bool {
+		ca, cb := cands[a], cands[b]
+		if da, db := dimOf(ca), dimOf(cb); da != db {
+			return da < db
+		}
+		if ca.sent != cb.sent {
+			return ca.sent < cb.sent
+		}
+		la, lb := ca.sp.last-ca.sp.first, cb.sp.last-cb.sp.first
+		if la != lb {
+			return la > lb
+		}
+		if ca.sp.first != cb.sp.first {
+			return ca.sp.first < cb.sp.first
+		}
+		return ca.cue < cb.cue
+	})
+	var out []Match
+	var kept []span
+	for i, c := range cands {
+		if i == 0 || dimOf(c) != dimOf(cands[i-1]) || c.sent != cands[i-1].sent {
+			kept = kept[:0]
+		}
+		overlaps := false
+		for _, k := range kept {
+			if c.sp.first < k.last && k.first < c.sp.last {
+				overlaps = true
+				break
+			}
+		}
+		if overlaps {
+			continue
+		}
+		kept = append(kept, c.sp)
+		out = append(out, Match{
+			Dimension: m.fw.Dimensions[dimOf(c)].ID,
+			Cue:       m.cues[c.cue].src,
+			Sentence:  int(c.sent),
+			Start:     int(toks[c.sp.first].start),
+			End:       int(toks[c.sp.last-1].end),
+			Negated:   negated(toks, c.sp.first),
+		})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Start != out[b].Start {
+			return out[a].Start < out[b].Start
+		}
+		return out[a].Dimension < out[b].Dimension
+	})
+	return out
+}
+
+// capitalise returns w with its first letter in upper case (ASCII).
+func capitalise(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
+}
+
+// commonWords lists the corpus's common words (words.Common) and the
+// punctuation of every document.
+func commonWords() []string {
+	punct := []string{",", ".", ";", ":", "(", ")", "\"", "'", "-", "—", "–", "?", "!", "'s", "n't", "%", "/"}
+	return append(punct, words.Common()...)
+}

@@ -1,0 +1,128 @@
+package cues
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/testannotate"
+	"github.com/framealign/framealign/internal/testfiles"
+)
+
+// oneDimension is a framework with a single dimension "d" holding the given cues.
+func oneDimension(cues []string, exclude ...string) *framework.Framework {
+	return &framework.Framework{Name: "test", Dimensions: []framework.Dimension{
+		{ID: "d", Group: framework.GroupPrinciple, Label: "D", Cues: cues, Exclude: exclude},
+	}}
+}
+
+// matchText annotates text with prose and returns the matched strings of fw's cues.
+func matchText(t *testing.T, fw *framework.Framework, text string) ([]Match, []string) {
+	t.Helper()
+	m, err := NewMatcher(fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := m.Match(text, ann)
+	var found []string
+	for _, x := range ms {
+		found = append(found, text[x.Start:x.End])
+	}
+	return ms, found
+}
+
+func TestCueFeatures(t *testing.T) {
+	cases := []struct {
+		name  string
+		cues  []string
+		text  string
+		found []string // the text each match spans, in order
+	}{
+		{"phrase meets inflection and a determiner between its words", []string{"respect sovereignty"},
+			"Every nation respects the sovereignty of its neighbours.", []string{"respects the sovereignty"}},
+		{"phrase skips possessives and adjectives", []string{"respect sovereignty"},
+			"We respect each other's sovereignty.", []string{"respect each other's sovereignty"}},
+		{"phrase skips at most three filler words", []string{"respect sovereignty"},
+			"We respect each other's national sovereignty.", nil},
+		{"phrase does not jump over a content word", []string{"respect sovereignty"},
+			"They respect law and sovereignty.", nil},
+		{"wildcard", []string{"cooperat*"},
+			"Cooperation matters; we cooperated before and are cooperating now.", []string{"Cooperation", "cooperated", "cooperating"}},
+		{"optional word present and absent", []string{"(the) cold war"},
+			"The Cold War ended, but a cold war can return.", []string{"The Cold War", "a cold war"[2:]}},
+		{"alternatives", []string{"respect|uphold sovereignty"},
+			"We uphold sovereignty. We respect sovereignty.", []string{"uphold sovereignty", "respect sovereignty"}},
+		{"hyphenated cue meets hyphenated and spaced text", []string{"win-win"},
+			"A win-win outcome, a win win deal.", []string{"win-win", "win win"}},
+		{"gap", []string{"settle ~3 disputes"},
+			"They settled all their border disputes.", []string{"settled all their border disputes"}},
+		{"NEAR in either order", []string{"NEAR/5(dialogue, confrontation)"},
+			"Confrontation must give way to dialogue. We chose dialogue over confrontation. Dialogue is good.",
+			[]string{"Confrontation must give way to dialogue", "dialogue over confrontation"}},
+		{"exclusion in the cue", []string{`trade -"small arms"`},
+			"The trade in small arms kills. Trade between nations grows.", []string{"Trade"}},
+		{"exact capitals tell the Organization from an organization", []string{"Organization"},
+			"The Organization must reform; every organization can.", []string{"Organization"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, found := matchText(t, oneDimension(c.cues), c.text)
+			if strings.Join(found, "|") != strings.Join(c.found, "|") {
+				t.Errorf("found %q, want %q", found, c.found)
+			}
+		})
+	}
+}
+
+func TestDimensionExcludeDropsMatchesInTheSentence(t *testing.T) {
+	fw := oneDimension([]string{"disarmament"}, "small arms")
+	_, found := matchText(t, fw, "Disarmament of small arms is urgent. Nuclear disarmament is overdue.")
+	if strings.Join(found, "|") != "disarmament" {
+		t.Errorf("found %q, want only the second sentence's disarmament", found)
+	}
+}
+
+func TestMatchesStayInOneSentenceAndKeepTheLongest(t *testing.T) {
+	fw := oneDimension([]string{"mutual respect", "respect", "mutual respect and trust"})
+	text := "We want mutual respect and trust. Mutual. Respect."
+	ms, found := matchText(t, fw, text)
+	if strings.Join(found, "|") != "mutual respect and trust|Respect" {
+		t.Fatalf("found %q", found)
+	}
+	if ms[0].Sentence != 0 || ms[1].Sentence != 2 || ms[0].Cue != "mutual respect and trust" {
+		t.Errorf("matches %+v", ms)
+	}
+}
+
+func TestReferenceArticleCarriesEveryPrincipleAndMechanism(t *testing.T) {
+	data, err := os.ReadFile(testfiles.Shared("seed/000_c467fab3ab5cde65.txt"))
+	if err != nil {
+		t.Skipf("reference article not available: %v", err)
+	}
+	text := string(data)
+	fw := framework.Default()
+	ms, _ := matchText(t, fw, text)
+	ann, _ := testannotate.Annotate(text)
+	scores := Score(fw, ms, len(ann.Tokens))
+	for _, s := range scores {
+		t.Logf("%-24s %-9s hits %2d negated %d sentences %2d rate %.1f", s.Dimension, s.Group, s.Hits, s.NegatedHits, s.Sentences, s.Per1kTokens)
+		if (s.Group == framework.GroupPrinciple || s.Group == framework.GroupMechanism) && s.Hits == 0 {
+			t.Errorf("reference article has no hit on %s", s.Dimension)
+		}
+	}
+	for _, m := range ms {
+		if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+			t.Fatalf("match %+v outside the text", m)
+		}
+	}
+	a := Alignment(fw, scores)
+	t.Logf("alignment %.3f", a)
+	if a < 0.5 {
+		t.Errorf("alignment of the reference article = %.2f, want at least 0.5", a)
+	}
+}

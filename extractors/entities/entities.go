@@ -1,0 +1,660 @@
+package entities
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/framealign/framealign/extractors/annotate"
+)
+
+// Entity is a mention of a person, place, body or people, cleaned and normalised so
+// analysts can count it: one label, one spelling per entity, and the country's code.
+type Entity struct {
+	Start    int    // byte offset of the mention's first byte in the document text
+	End      int    // byte offset one past its last byte: Text == text[Start:End]
+	Sentence int    // index of the sentence holding the mention (annotate.Annotation.Sentences)
+	Text     string // the mention as written
+	// Label is PERSON, GPE (a state, territory or city), ORG (an intergovernmental body,
+	// agency, mission, company or armed group), LOC (a region, sea or disputed
+	// area) or NORP (a nationality, religious or regional people: "Malian", "Muslims").
+	Label string
+	// Canonical is one spelling per entity ("United States" for "the US", "America",
+	// "United States of America"); for persons and bodies outside the gazetteer it is
+	// the mention with its whitespace collapsed.
+	Canonical string
+	// ISO3 is the ISO 3166-1 alpha-3 code of the country a GPE names, or of the
+	// country whose people a NORP demonym names ("Malian" -> MLI); "" otherwise,
+	// including for cities ("Beijing said"), which the gold annotation leaves without a
+	// code, and for peoples of no one country ("Arab", "Muslims").
+	ISO3 string
+}
+
+// Resolver turns prose's raw entities and tokens into Entities: whole names from
+// an embedded gazetteer of states, former states, demonyms, cities, regions and
+// intergovernmental bodies, plus the persons and bodies prose finds that the
+// gazetteer does not know, with the false positives prose makes on diplomatic text
+// dropped. It is read-only after NewResolver and safe for concurrent use.
+type Resolver struct {
+	root   *trieNode
+	heads  map[string]bool // name_head words of lexicon.csv
+	titles map[string]bool // title words of lexicon.csv
+	// orgHeads are the last words of bodies' names, notNames the capitalised words
+	// that name nothing, determiners the words in front of a name that are no part
+	// of it (all from lexicon.csv).
+	orgHeads, notNames, determiners map[string]bool
+	// stateForms and stateModifiers make up the formal names of states in front of
+	// "of" ("Islamic Republic of"), honorifics the words always followed by a
+	// person's name ("Mr."); all from lexicon.csv.
+	stateForms, stateModifiers, honorifics map[string]bool
+	// placeHeads are the org heads whose name may end in where the body works
+	// ("Mission on Myanmar"), from lexicon.csv.
+	placeHeads map[string]bool
+	// common holds the words the UN corpus writes in lower case (common_words.txt):
+	// a "name" made only of them is a capitalised phrase, not a person.
+	common map[string]bool
+}
+
+// Resolve returns the entities of text, sorted by Start. ann is prose's annotation of
+// the same text (it gives sentences, tags and the persons and bodies the gazetteer
+// does not know); with a nil ann only gazetteer names are found, all in sentence 0.
+func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
+	if ann == nil {
+		ann = &annotate.Annotation{}
+	}
+	words := splitWords(text)
+	ctx := newWordContext(words, ann)
+
+	var ents []Entity
+	taken := make([]bool, len(words)) // words inside a gazetteer match or a blocked name
+	take := func(i, end int) {
+		for k := i; k < end; k++ {
+			taken[k] = true
+		}
+	}
+	for i := 0; i < len(words); {
+		end, e := r.longestMatch(words, i)
+		if e == nil {
+			// No gazetteer name starts here: a run of capitalised words ending in a
+			// body's head word is a body ("Lehman Brothers", "Nusra Front").
+			if s, runEnd := r.orgRun(words, i); runEnd > s+1 {
+				take(i, runEnd)
+				ents = append(ents, r.entity(text, words, s, runEnd, "ORG", "", "", ctx))
+				i = runEnd
+				continue
+			}
+			i++
+			continue
+		}
+		if s, runEnd := r.orgRun(words, end); runEnd > end && (e.label != "ORG" || s == end) {
+			// A people or place opening a body's name is part of it: "Argentine
+			// Israelite Mutual Association"; so is a body whose organ it is: "United
+			// Nations Interim Force in Lebanon", "European Union Training Mission in Mali".
+			take(i, runEnd)
+			ents = append(ents, r.entity(text, words, i, runEnd, "ORG", "", "", ctx))
+			i = runEnd
+			continue
+		}
+		start := i
+		if e.label == "GPE" && e.iso3 != "" {
+			// "Republic of Turkey", "Kingdom of Swaziland": the formal name is the GPE.
+			start = r.formalStart(words, i, taken)
+		}
+		take(start, end)
+		if !r.namesSomethingElse(words, start, end, e) {
+			ents = append(ents, r.entity(text, words, start, end, e.label, e.canonical, e.iso3, ctx))
+		}
+		i = end
+	}
+	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
+	ents = append(ents, r.honorificPersons(text, words, taken, ents, ctx)...)
+	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
+	return ents
+}
+
+// namesSomethingElse reports whether the words around a match turn it into the name
+// of a treaty, meeting or event ("Paris Agreement", "United Nations Conference on
+// Housing ...", "Samoa Pathway", "Charter of the United Nations"), which the
+// annotation does not count as a mention of the place or body. An acronym stays a
+// mention ("the sixteenth IGAD Ordinary Summit" names IGAD).
+func (r *Resolver) namesSomethingElse(words []word, i, end int, e *gazEntry) bool {
+	if e.label == "ORG" && len(e.form) == 1 && e.form[0].allCaps {
+		return false
+	}
+	for k := end; k < len(words) && k < end+4; k++ {
+		w := words[k]
+		if !w.alnum || !w.upper {
+			break
+		}
+		if r.heads[w.text] {
+			return true
+		}
+	}
+	j := i - 1
+	if j >= 0 && words[j].key == "the" {
+		j--
+	}
+	return j >= 1 && words[j].key == "of" && words[j-1].upper && r.heads[words[j-1].text]
+}
+
+// orgRun looks for a run of capitalised words from words[from] that ends in a body's
+// head word ("Mutual Association", "Lehman Brothers") and returns where the name
+// starts (after any leading article or title) and ends; end == from when there is
+// none. A run stops where a gazetteer name other than a people's starts, so "the
+// Security Council" is left to the gazetteer while "Arakan Rohingya Salvation Army"
+// is one body, and needs a word the corpus never writes in lower case, so "Advisory
+// Commission" or "National Assembly" (which body?) are not taken, unless the name
+// goes on to say where the body works ("Fact-Finding Mission on Myanmar").
+func (r *Resolver) orgRun(words []word, from int) (start, end int) {
+	start, end = from, from
+	for start < len(words) && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
+		start++
+	}
+	rare := 0      // words of the run the corpus never writes in lower case
+	content := 0   // words of the run
+	lastHead := -1 // the last head word of the run
+	headContent := 0
+	for k := start; k < len(words) && k < start+8; k++ {
+		w := words[k]
+		if !w.alnum && w.key == "-" && k > start && k+1 < len(words) && words[k+1].upper && !words[k+1].afterBreak && words[k+1].start == w.end {
+			// "Fact-Finding": a hyphen joining two capitalised words.
+			continue
+		}
+		if !w.alnum || !w.upper || w.digit || (k > start && w.afterBreak) {
+			break
+		}
+		if e, entry := r.longestMatch(words, k); e > k {
+			if entry.label != "NORP" {
+				break
+			}
+			// A people inside a body's name is part of it and names it well.
+			rare++
+			content++
+			k = e - 1
+			continue
+		}
+		content++
+		if r.orgHeads[w.text] {
+			lastHead, headContent = k, content
+			if rare > 0 {
+				end = k + 1
+			}
+			continue
+		}
+		if !r.common[w.key] {
+			rare++
+		}
+	}
+	if lastHead >= 0 && headContent >= 2 && r.placeHeads[words[lastHead].text] {
+		if placeEnd := r.placeSuffix(words, lastHead+1); placeEnd > lastHead+1 {
+			return start, placeEnd
+		}
+	}
+	if end == from {
+		return from, from
+	}
+	return start, end
+}
+
+// placeSuffix returns the end of "on|in|for [the] <state or place>" starting at
+// words[k], or k when there is none.
+func (r *Resolver) placeSuffix(words []word, k int) int {
+	if k >= len(words) || (words[k].key != "on" && words[k].key != "in" && words[k].key != "for") {
+		return k
+	}
+	j := k + 1
+	if j < len(words) && words[j].key == "the" {
+		j++
+	}
+	if e, entry := r.longestMatch(words, j); entry != nil && (entry.label == "GPE" || entry.label == "LOC") {
+		return e
+	}
+	return k
+}
+
+// formalStart returns where the formal name of the state matched at words[i] starts:
+// at "Republic" in "Republic of Turkey", at "Islamic" in "Islamic Republic of the
+// Gambia"; i when the words before are no such name. "Secretary of State of the
+// United States" is no formal name: a state_form after "of" is left alone.
+func (r *Resolver) formalStart(words []word, i int, taken []bool) int {
+	start := i
+	if !r.stateForms[words[i].text] {
+		// The match is the short name; a formal one may stand in front of it.
+		j := i - 1
+		if j >= 0 && words[j].key == "the" {
+			j--
+		}
+		if j < 1 || words[j].key != "of" || !r.stateForms[words[j-1].text] || taken[j-1] {
+			return i
+		}
+		start = j - 1
+		if start > 0 && words[start-1].key == "of" {
+			return i
+		}
+	}
+	// Else the gazetteer matched a formal name ("Republic of the Gambia") that a
+	// speaker may open with more of it ("Islamic Republic of the Gambia").
+	for k := start - 1; k >= 0 && !taken[k]; k-- {
+		w := words[k]
+		if w.key == "s" && k >= 2 && words[k-1].key == "'" && words[k-2].text == "People" {
+			// "People’s Republic of": the possessive is three words.
+			k -= 2
+			start = k
+			continue
+		}
+		if !w.alnum || !r.stateModifiers[w.text] {
+			break
+		}
+		start = k
+	}
+	return start
+}
+
+func (r *Resolver) entity(text string, words []word, i, end int, label, canonical, iso3 string, ctx *wordContext) Entity {
+	s, e := words[i].start, words[end-1].end
+	if canonical == "" {
+		canonical = strings.Join(strings.Fields(text[s:e]), " ")
+	}
+	return Entity{Start: s, End: e, Sentence: ctx.sentence[i], Text: text[s:e], Label: label, Canonical: canonical, ISO3: iso3}
+}
+
+// fromProse keeps the persons and bodies prose found outside the gazetteer's matches,
+// trimmed of titles and possessives, and drops what prose labels only because a
+// sentence starts with it or because it is an acronym or a common word.
+func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annotate.Annotation, ctx *wordContext) []Entity {
+	var out []Entity
+	for _, re := range ann.Entities {
+		label := proseLabel(re.Label)
+		i, end := ctx.wordSpan(re.Start, re.End)
+		for k := i; k < end; k++ {
+			if isNameBreak(words[k].text) {
+				// prose runs a name into what follows a dash or comma: "Marc
+				// Chagall—a Russian Jew".
+				end = k
+				break
+			}
+		}
+		if i >= end || (crossesLine(text, words[i].start, words[end-1].end) && !wrappedLine(text, words[i].start)) {
+			// prose runs a heading into the line below; a name crosses a line only
+			// where the document is wrapped prose ("Mr. Abdellatif\nZayani").
+			continue
+		}
+		lastTaken := -1
+		for k := i; k < end; k++ {
+			if taken[k] {
+				lastTaken = k
+			}
+		}
+		first := i
+		if lastTaken >= 0 {
+			first = lastTaken + 1
+		}
+		for first < end && r.determiners[words[first].text] {
+			first++
+		}
+		switch {
+		case first < end && r.titles[words[first].text] && (lastTaken >= 0 || label != "ORG"):
+			// A title in front of capitalised words names a person, whatever prose
+			// calls the whole: "Chinese President Xi Jinping", "President Obama".
+			label, i = "PERSON", first
+		case lastTaken >= 0:
+			// Part of a gazetteer name, which the gazetteer has already placed.
+			continue
+		case label != "PERSON" && label != "ORG":
+			// prose's GPEs and LOCs outside the gazetteer are mostly capitalised
+			// common words on this kind of text; the gazetteer covers the real ones.
+			continue
+		}
+		// Trim titles and leading articles in front, possessives and punctuation behind.
+		for i < end && (!words[i].alnum || r.titles[words[i].text] || r.determiners[words[i].text]) {
+			i++
+		}
+		for end > i && (!words[end-1].alnum || (words[end-1].text == "s" && end-2 >= i && words[end-2].text == "'")) {
+			if words[end-1].text == "s" {
+				end--
+			}
+			end--
+		}
+		if i >= end || !r.looksLikeName(words, i, end, label, ctx) {
+			continue
+		}
+		out = append(out, r.entity(text, words, i, end, label, "", "", ctx))
+	}
+	return out
+}
+
+// looksLikeName tells a name prose found from the capitalised common words, acronyms,
+// titles of documents and sentence openers it also labels.
+func (r *Resolver) looksLikeName(words []word, i, end int, label string, ctx *wordContext) bool {
+	content, common := 0, 0
+	for k := i; k < end; k++ {
+		w := words[k]
+		if !w.alnum {
+			continue
+		}
+		if !w.upper {
+			if isNameParticle(w.key) || (label == "ORG" && isConnector(w.key)) {
+				continue
+			}
+			if k >= i+2 && words[k-1].key == "-" && words[k-2].upper {
+				// "Ki-moon": a hyphenated name goes on in lower case.
+				continue
+			}
+			return false
+		}
+		if w.digit || r.notNames[w.text] {
+			return false
+		}
+		if isRoman(w.text) {
+			continue
+		}
+		if label == "PERSON" && w.allCaps && utf8.RuneCountInString(w.text) > 1 {
+			// MINUSMA, SDG: acronyms are bodies and programmes, never persons.
+			return false
+		}
+		content++
+		if r.common[w.key] {
+			common++
+		}
+	}
+	if content == 0 || (end-i == 1 && ctx.initial[i]) {
+		// "Currently", "Bilateral", "Smooth": capitalised only because they open a sentence.
+		return false
+	}
+	last := words[end-1].text
+	if r.heads[last] {
+		// "Kainaki II Declaration", "National Food Distribution Program": a document,
+		// meeting or programme, not a person or body.
+		return false
+	}
+	if label == "ORG" && (end-i == 1 || common == content) {
+		// A lone "Organization" or "Council", or "Development Partnership Fund":
+		// which body is meant the words do not say.
+		return false
+	}
+	// "Sustainable Development", "Forum Leaders", "States": words the corpus writes
+	// in lower case, capitalised as a title.
+	return common < content
+}
+
+// honorificPersons finds the persons named after an honorific ("Mr. Ban Ki-moon",
+// "Mr. Abdellatif\nZayani") that neither the gazetteer nor prose placed: an
+// honorific is always followed by a name, so its words need not be rare ones.
+func (r *Resolver) honorificPersons(text string, words []word, taken []bool, ents []Entity, ctx *wordContext) []Entity {
+	var out []Entity
+	for k := 0; k < len(words); k++ {
+		if !words[k].alnum || !r.honorifics[words[k].text] || taken[k] {
+			continue
+		}
+		j := k + 1
+		if j < len(words) && words[j].text == "." {
+			j++
+		}
+		s, e := j, j
+		for j < len(words) && j < s+8 {
+			w := words[j]
+			switch {
+			case w.alnum && w.upper && !w.digit && !r.titles[w.text] && !r.honorifics[w.text] && !r.notNames[w.text] && !taken[j]:
+				e = j + 1
+				j++
+				continue
+			case e > s && w.key == "-" && j+1 < len(words) && words[j+1].alnum && words[j+1].start == w.end:
+				// "Ki-moon", "Al-Nasser".
+				e = j + 2
+				j += 2
+				continue
+			case e > s && w.alnum && isNameParticle(w.key) && j+1 < len(words) && words[j+1].upper:
+				j++
+				continue
+			}
+			break
+		}
+		if e == s || (crossesLine(text, words[s].start, words[e-1].end) && !wrappedLine(text, words[s].start)) {
+			continue
+		}
+		if e-s == 1 && words[s].allCaps && utf8.RuneCountInString(words[s].text) > 1 {
+			continue // an acronym, not a surname
+		}
+		st, en := words[s].start, words[e-1].end
+		overlap := false
+		for _, x := range ents {
+			if x.Start < en && st < x.End {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			out = append(out, r.entity(text, words, s, e, "PERSON", "", "", ctx))
+		}
+		k = e - 1
+	}
+	return out
+}
+
+// isNameBreak reports whether a punctuation word ends a name: a dash, comma,
+// semicolon or bracket is never inside one.
+func isNameBreak(w string) bool {
+	switch w {
+	case "\u2014", "\u2013", ",", ";", "(", ")", ":":
+		return true
+	}
+	return false
+}
+
+// crossesLine reports whether text[s:e] holds a line break.
+func crossesLine(text string, s, e int) bool { return strings.IndexByte(text[s:e], '\n') >= 0 }
+
+// wrappedLine reports whether the line holding byte s is wrapped prose, not a
+// heading: text runs on it for 40 bytes or more before the break. Old sessions of the
+// corpus are hard-wrapped at about 55 characters, so names there cross lines.
+func wrappedLine(text string, s int) bool {
+	ls := strings.LastIndexByte(text[:s], '\n') + 1
+	le := strings.IndexByte(text[s:], '\n')
+	if le < 0 {
+		return true
+	}
+	return s+le-ls >= 40
+}
+
+// isRoman reports whether w is a regnal or ordinal numeral ("Elizabeth II", "Habitat III").
+func isRoman(w string) bool {
+	switch w {
+	case "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII":
+		return true
+	}
+	return false
+}
+
+func isNameParticle(w string) bool {
+	switch w {
+	case "bin", "ibn", "al", "el", "de", "da", "del", "della", "di", "van", "von", "der", "la", "le", "du", "dos", "das":
+		return true
+	}
+	return false
+}
+
+func isConnector(w string) bool {
+	switch w {
+	case "of", "for", "on", "and", "the", "in", "&":
+		return true
+	}
+	return false
+}
+
+// proseLabel maps prose's labels onto the annotation's.
+func proseLabel(l string) string {
+	switch l {
+	case "ORGANIZATION":
+		return "ORG"
+	case "LOCATION":
+		return "LOC"
+	}
+	return l
+}
+
+// Countries returns the sorted distinct ISO3 codes a document's entities name: GPEs
+// with a code and NORP demonyms of one country ("Malian refugees" speaks of Mali).
+// Former states keep their own codes (SUN, YUG, CSK).
+func Countries(ents []Entity) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range ents {
+		if e.ISO3 != "" && !seen[e.ISO3] {
+			seen[e.ISO3] = true
+			out = append(out, e.ISO3)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SentenceActors returns, for every sentence that names a country (by a GPE or a
+// demonym, as Countries counts them), the sorted distinct ISO3 codes it names.
+func SentenceActors(ents []Entity) map[int][]string {
+	out := map[int][]string{}
+	for _, e := range ents {
+		if e.ISO3 == "" {
+			continue
+		}
+		codes := out[e.Sentence]
+		i := sort.SearchStrings(codes, e.ISO3)
+		if i < len(codes) && codes[i] == e.ISO3 {
+			continue
+		}
+		codes = append(codes, "")
+		copy(codes[i+1:], codes[i:])
+		codes[i] = e.ISO3
+		out[e.Sentence] = codes
+	}
+	return out
+}
+
+// word is a run of letters and digits, or one punctuation character, of the text:
+// the unit the gazetteer's trie walks over.
+type word struct {
+	start, end int
+	text       string // as written
+	key        string // lowercased, apostrophes straightened: the trie key
+	alnum      bool   // letters or digits, not punctuation
+	upper      bool   // first rune is an upper-case letter
+	allCaps    bool   // every letter is upper case (acronyms: "US", "WHO", "G20")
+	digit      bool   // digits only
+	afterBreak bool   // a line break separates it from the word before
+}
+
+// splitWords cuts text into words and single punctuation marks, dropping spaces, so
+// that "Afghan-led" yields "Afghan" and "Côte d'Ivoire" matches "Côte d’Ivoire".
+func splitWords(text string) []word {
+	var out []word
+	start := -1
+	brk := false
+	emit := func(w word) {
+		w.afterBreak = brk
+		brk = false
+		out = append(out, w)
+	}
+	flush := func(end int) {
+		if start >= 0 {
+			emit(newWord(text, start, end, true))
+			start = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if start < 0 {
+				start = i
+			}
+		case unicode.IsSpace(r):
+			flush(i)
+			if r == '\n' {
+				brk = true
+			}
+		default:
+			flush(i)
+			emit(newWord(text, i, i+utf8.RuneLen(r), false))
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+func newWord(text string, s, e int, alnum bool) word {
+	w := word{start: s, end: e, text: text[s:e], alnum: alnum}
+	if !alnum {
+		w.key = w.text
+		switch w.text {
+		case "\u2019", "\u2018", "`", "\u02bc":
+			w.key = "'"
+		case "\u2010", "\u2011", "\u2013":
+			w.key = "-"
+		}
+		return w
+	}
+	w.key = strings.ToLower(w.text)
+	first, _ := utf8.DecodeRuneInString(w.text)
+	w.upper = unicode.IsUpper(first)
+	w.allCaps, w.digit = true, true
+	letters := false
+	for _, r := range w.text {
+		if unicode.IsLetter(r) {
+			letters = true
+			w.digit = false
+			if !unicode.IsUpper(r) {
+				w.allCaps = false
+			}
+		}
+	}
+	if !letters {
+		w.allCaps = false
+	}
+	return w
+}
+
+// wordContext places the words in prose's annotation: their sentence, whether they
+// open it, and whether prose tagged them as proper nouns.
+type wordContext struct {
+	words     []word
+	sentence  []int
+	initial   []bool
+	properTag []bool
+}
+
+func newWordContext(words []word, ann *annotate.Annotation) *wordContext {
+	c := &wordContext{words: words, sentence: make([]int, len(words)), initial: make([]bool, len(words)), properTag: make([]bool, len(words))}
+	si, ti := 0, 0
+	opened := -1 // sentence whose first word has been seen
+	for i, w := range words {
+		for si < len(ann.Sentences)-1 && w.start >= ann.Sentences[si].End {
+			si++
+		}
+		c.sentence[i] = si
+		if w.alnum && !w.digit && opened != si {
+			// The first word of a sentence (after any numbering or bullet) is
+			// capitalised whatever it is.
+			opened = si
+			c.initial[i] = true
+		}
+		if len(ann.Sentences) == 0 && i == 0 {
+			c.initial[i] = w.alnum
+		}
+		for ti < len(ann.Tokens) && ann.Tokens[ti].End <= w.start {
+			ti++
+		}
+		if ti < len(ann.Tokens) && ann.Tokens[ti].Start <= w.start {
+			c.properTag[i] = strings.HasPrefix(ann.Tokens[ti].Tag, "NNP")
+		}
+	}
+	return c
+}
+
+// wordSpan returns the words [i, end) lying within the byte span [s, e).
+func (c *wordContext) wordSpan(s, e int) (int, int) {
+	i := sort.Search(len(c.words), func(k int) bool { return c.words[k].start >= s })
+	end := i
+	for end < len(c.words) && c.words[end].end <= e {
+		end++
+	}
+	return i, end
+}

@@ -1,0 +1,309 @@
+package entities
+
+import (
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/internal/testannotate"
+)
+
+var (
+	annotatedMu sync.Mutex
+	annotated   = map[string]*annotate.Annotation{} // testdata file -> prose's annotation, made once
+)
+
+// resolveFile annotates and resolves a real document from testdata.
+func resolveFile(t *testing.T, name string) (string, *annotate.Annotation, []Entity) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	annotatedMu.Lock()
+	ann := annotated[name]
+	if ann == nil {
+		ann, err = testannotate.Annotate(text)
+		annotated[name] = ann
+	}
+	annotatedMu.Unlock()
+	if err != nil {
+		t.Fatalf("annotate %s: %v", name, err)
+	}
+	res, err := NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, ann, res.Resolve(text, ann)
+}
+
+// mentionsOf returns the entities whose text is exactly s.
+func mentionsOf(ents []Entity, s string) []Entity {
+	var out []Entity
+	for _, e := range ents {
+		if e.Text == s {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// wordCount counts s in text as a whole word.
+func wordCount(text, s string) int {
+	return len(regexp.MustCompile(`\b`+regexp.QuoteMeta(s)+`\b`).FindAllStringIndex(text, -1))
+}
+
+func TestResolveDropsSentenceInitialCommonWords(t *testing.T) {
+	_, ann, ents := resolveFile(t, "seed_article.txt")
+	openers := map[string]bool{"Currently": true, "Smooth": true, "Bilateral": true}
+	proseTook := 0
+	for _, e := range ann.Entities {
+		if openers[e.Text] {
+			proseTook++
+		}
+	}
+	if proseTook == 0 {
+		t.Fatal("prose no longer labels Currently/Smooth/Bilateral; this test checks nothing")
+	}
+	for _, e := range ents {
+		if openers[e.Text] {
+			t.Errorf("sentence opener %q kept as %s", e.Text, e.Label)
+		}
+	}
+	// The real names of the article survive the cleaning.
+	if len(mentionsOf(ents, "Xi Jinping")) != 1 || mentionsOf(ents, "Xi Jinping")[0].Label != "PERSON" {
+		t.Errorf("want Xi Jinping once as PERSON (prose gives \"Chinese President Xi Jinping\" as GPE), got %v", mentionsOf(ents, "Xi Jinping"))
+	}
+}
+
+func TestResolveDemonymMalianIsNORPOfMali(t *testing.T) {
+	text, ann, ents := resolveFile(t, "MLI_71_2016.txt")
+	malian := mentionsOf(ents, "Malian")
+	if want := wordCount(text, "Malian"); len(malian) != want || want == 0 {
+		t.Fatalf("found %d Malian mentions, the speech has %d", len(malian), want)
+	}
+	for _, e := range malian {
+		if e.Label != "NORP" || e.ISO3 != "MLI" {
+			t.Errorf("Malian at %d: %s %q, want NORP MLI", e.Start, e.Label, e.ISO3)
+		}
+	}
+	rawGPE := 0
+	for _, e := range ann.Entities {
+		if e.Text == "Malian" && e.Label == "GPE" {
+			rawGPE++
+		}
+	}
+	t.Logf("prose called Malian a GPE %d times of %d", rawGPE, len(malian))
+}
+
+func TestResolveMINUSMAIsOrg(t *testing.T) {
+	text, _, ents := resolveFile(t, "MLI_71_2016.txt")
+	minusma := mentionsOf(ents, "MINUSMA")
+	if want := wordCount(text, "MINUSMA"); len(minusma) != want || want == 0 {
+		t.Fatalf("found %d MINUSMA mentions, the speech has %d", len(minusma), want)
+	}
+	for _, e := range minusma {
+		if e.Label != "ORG" || e.Canonical != "MINUSMA" || e.ISO3 != "" {
+			t.Errorf("MINUSMA at %d: %+v, want ORG MINUSMA without a code", e.Start, e)
+		}
+	}
+	// The mission's full name is one mention of the same body, not "United Nations" + "Mali".
+	full := mentionsOf(ents, "United Nations Multidimensional Integrated Stabilization Mission in Mali")
+	if len(full) != 1 || full[0].Canonical != "MINUSMA" {
+		t.Errorf("full mission name: got %v, want one ORG canonical MINUSMA", full)
+	}
+	for _, e := range ents {
+		if e.Label == "PERSON" && strings.ToUpper(e.Text) == e.Text {
+			t.Errorf("acronym %q kept as PERSON", e.Text)
+		}
+	}
+}
+
+func TestResolveBosniaAndHerzegovinaIsOneMention(t *testing.T) {
+	text, _, ents := resolveFile(t, "BIH_66_2011.txt")
+	// The speech is hard-wrapped: "Bosnia and \nHerzegovina" is the same name.
+	var bih []Entity
+	for _, e := range ents {
+		if strings.Join(strings.Fields(e.Text), " ") == "Bosnia and Herzegovina" {
+			bih = append(bih, e)
+		}
+	}
+	if want := len(regexp.MustCompile(`Bosnia\s+and\s+Herzegovina`).FindAllString(text, -1)); len(bih) != want || want < 10 {
+		t.Fatalf("found %d whole mentions, the speech has %d", len(bih), want)
+	}
+	for _, e := range bih {
+		if e.Label != "GPE" || e.ISO3 != "BIH" || e.Canonical != "Bosnia and Herzegovina" {
+			t.Errorf("%+v, want GPE BIH", e)
+		}
+	}
+	if n := len(mentionsOf(ents, "Herzegovina")); n != 0 {
+		t.Errorf("%d mentions of Herzegovina alone: the name was split", n)
+	}
+}
+
+func TestResolveCapitalSpeakingForItsStateIsGPE(t *testing.T) {
+	for _, c := range []struct{ file, city, sentence string }{
+		{"RUS_79_2024.txt", "Washington", "Washington has paralysed"},
+		{"ARE_71_2016.txt", "Tehran", "Tehran has refused"},
+	} {
+		text, _, ents := resolveFile(t, c.file)
+		at := strings.Index(text, c.sentence)
+		if at < 0 {
+			t.Fatalf("%s: %q not in the speech", c.file, c.sentence)
+		}
+		var got *Entity
+		for i := range ents {
+			if ents[i].Start == at {
+				got = &ents[i]
+			}
+		}
+		// The gold annotation labels cities GPE without a code ("Jeddah").
+		if got == nil || got.Text != c.city || got.Label != "GPE" || got.ISO3 != "" {
+			t.Errorf("%s: %q -> %+v, want GPE %s without a code", c.file, c.sentence, got, c.city)
+		}
+	}
+}
+
+func TestResolveUnitedStatesSpellingsShareOneCanonical(t *testing.T) {
+	_, _, fsm := resolveFile(t, "FSM_75_2020.txt")
+	_, _, gha := resolveFile(t, "GHA_75_2020.txt")
+	_, _, seed := resolveFile(t, "seed_article.txt")
+	for _, c := range []struct {
+		ents []Entity
+		text string
+	}{
+		{fsm, "United States"}, // "the United States": the article is left out
+		{fsm, "United States of America"},
+		{seed, "US"},
+		{gha, "America"}, // "the arrival in America of the first captured slaves"
+	} {
+		ms := mentionsOf(c.ents, c.text)
+		if len(ms) == 0 {
+			t.Errorf("no mention %q", c.text)
+		}
+		for _, e := range ms {
+			if e.Label != "GPE" || e.ISO3 != "USA" || e.Canonical != "United States" {
+				t.Errorf("%q -> %s %s %q, want GPE USA \"United States\"", c.text, e.Label, e.ISO3, e.Canonical)
+			}
+		}
+	}
+	// "Federated States of Micronesia" is Micronesia, not the United States.
+	for _, e := range mentionsOf(fsm, "Federated States of Micronesia") {
+		if e.ISO3 != "FSM" {
+			t.Errorf("Federated States of Micronesia -> %q", e.ISO3)
+		}
+	}
+}
+
+func TestResolveKeepsTreatyNamesOutOfPlaces(t *testing.T) {
+	// In the gold annotation a place or body inside the name of a treaty or a
+	// document is no mention of it ("the Paris Agreement", "the Charter of the
+	// United Nations"), while the same name on its own is.
+	text, _, ents := resolveFile(t, "FSM_75_2020.txt")
+	at := strings.Index(text, "under the Paris Agreement")
+	are, _, areEnts := resolveFile(t, "ARE_71_2016.txt")
+	charter := strings.Index(are, "the Charter of the United Nations.")
+	if at < 0 || charter < 0 {
+		t.Fatal("test sentences not found")
+	}
+	for _, e := range ents {
+		if e.Start == at+len("under the ") {
+			t.Errorf("%q kept as %s in \"the Paris Agreement\"", e.Text, e.Label)
+		}
+	}
+	for _, e := range areEnts {
+		if e.Start == charter+len("the Charter of the ") {
+			t.Errorf("%q kept as %s in \"the Charter of the United Nations\"", e.Text, e.Label)
+		}
+	}
+	if len(mentionsOf(areEnts, "United Arab Emirates")) == 0 || len(mentionsOf(areEnts, "Iran")) == 0 {
+		t.Error("the states of the same sentence were lost")
+	}
+}
+
+func TestResolveOffsetsSliceBackToText(t *testing.T) {
+	files := []string{"seed_article.txt", "MLI_71_2016.txt", "BIH_66_2011.txt", "RUS_79_2024.txt", "ARE_71_2016.txt", "FSM_75_2020.txt", "GHA_75_2020.txt"}
+	labels := map[string]bool{"PERSON": true, "GPE": true, "ORG": true, "LOC": true, "NORP": true}
+	for _, f := range files {
+		text, ann, ents := resolveFile(t, f)
+		if len(ents) < 10 {
+			t.Errorf("%s: only %d entities", f, len(ents))
+		}
+		if !sort.SliceIsSorted(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start }) {
+			t.Errorf("%s: entities not sorted by Start", f)
+		}
+		for _, e := range ents {
+			if e.Text != text[e.Start:e.End] {
+				t.Errorf("%s: Text %q != text[%d:%d] %q", f, e.Text, e.Start, e.End, text[e.Start:e.End])
+			}
+			// A name may run over a hard line break, which the annotation takes for
+			// a sentence end ("Bosnia and \nHerzegovina"): Sentence holds its start.
+			s := ann.Sentences[e.Sentence]
+			if e.Start < s.Start || e.Start >= s.End {
+				t.Errorf("%s: %q at %d outside its sentence %d [%d,%d)", f, e.Text, e.Start, e.Sentence, s.Start, s.End)
+			}
+			if !labels[e.Label] || e.Canonical == "" {
+				t.Errorf("%s: %+v: bad label or empty canonical", f, e)
+			}
+		}
+	}
+}
+
+func TestCountriesAndSentenceActors(t *testing.T) {
+	text, ann, ents := resolveFile(t, "seed_article.txt")
+	if got := strings.Join(Countries(ents), " "); got != "CHN USA" {
+		t.Errorf("Countries = %q, want \"CHN USA\" (the article is about China and the US)", got)
+	}
+	actors := SentenceActors(ents)
+	found := false
+	for i := range ann.Sentences {
+		s := ann.SentenceText(text, i)
+		if strings.Contains(s, "relations between China and the US faces twin challenges") {
+			found = true
+			if got := strings.Join(actors[i], " "); got != "CHN USA" {
+				t.Errorf("sentence %d actors %q, want \"CHN USA\"", i, got)
+			}
+		}
+		if !strings.Contains(s, "China") && !strings.Contains(s, "US") && !strings.Contains(s, "Chinese") && len(actors[i]) > 0 {
+			t.Errorf("sentence %d %q names no country but has actors %v", i, s, actors[i])
+		}
+	}
+	if !found {
+		t.Fatal("test sentence not found in the seed article")
+	}
+}
+
+func TestEntityResolverConcurrentUse(t *testing.T) {
+	b, err := os.ReadFile("testdata/BIH_66_2011.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := res.Resolve(text, ann)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r2, _ := NewResolver()
+			got := r2.Resolve(text, ann)
+			if len(got) != len(want) {
+				t.Errorf("concurrent Resolve found %d entities, alone %d", len(got), len(want))
+			}
+		}()
+	}
+	wg.Wait()
+}
