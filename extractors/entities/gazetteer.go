@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/framealign/framealign/extractors/words"
@@ -30,18 +29,9 @@ type trieNode struct {
 	entry *gazEntry
 }
 
-var (
-	resolverOnce sync.Once
-	resolver     *Resolver
-	resolverErr  error
-)
-
-// NewResolver returns the resolver built from the embedded gazetteer, loading it
-// on first use; later calls return the same resolver.
-func NewResolver() (*Resolver, error) {
-	resolverOnce.Do(func() { resolver, resolverErr = loadResolver() })
-	return resolver, resolverErr
-}
+// NewResolver builds a resolver from the embedded gazetteer (a few milliseconds).
+// Each call builds its own; a program makes one and shares it between its workers.
+func NewResolver() (*Resolver, error) { return loadResolver() }
 
 func loadResolver() (*Resolver, error) {
 	r := &Resolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 )
 
 // TermVector is a document's weighted terms: sparse, sorted by term hash, L2-normalised,
@@ -49,21 +48,14 @@ type Reference struct {
 	reference TermVector
 }
 
-var (
-	defaultTableOnce sync.Once
-	defaultTable     *IDFTable
-	defaultTableErr  error
-)
-
-// DefaultIDFTable returns the embedded IDF table (data/idf.tsv), parsed on first use.
+// DefaultIDFTable parses the embedded IDF table (data/idf.tsv). Each call parses it
+// anew; a program keeps the table it got.
 func DefaultIDFTable() (*IDFTable, error) {
-	defaultTableOnce.Do(func() {
-		defaultTable, defaultTableErr = ParseIDFTable(idfFile)
-		if defaultTableErr != nil {
-			defaultTableErr = fmt.Errorf("embedded data/idf.tsv: %w", defaultTableErr)
-		}
-	})
-	return defaultTable, defaultTableErr
+	t, err := ParseIDFTable(idfFile)
+	if err != nil {
+		return nil, fmt.Errorf("embedded data/idf.tsv: %w", err)
+	}
+	return t, nil
 }
 
 // NewReference returns a Reference to the reference text, weighing terms with the
