@@ -127,3 +127,22 @@ func normalizeNewlines(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
 }
+
+// looksText reports whether the start of a file looks like text. An empty start does:
+// the reader then says "empty file", which tells the user more.
+func looksText(head []byte) bool {
+	if len(head) == 0 {
+		return true
+	}
+	if bytes.HasPrefix(head, bomUTF8) || bytes.HasPrefix(head, bomUTF16LE) || bytes.HasPrefix(head, bomUTF16BE) {
+		return true
+	}
+	if looksBinary(head) {
+		return false
+	}
+	// The sample may end inside a multi-byte character; do not count that against it.
+	for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
+		head = head[:len(head)-1]
+	}
+	return utf8.Valid(head) || !hasStrayControl(head)
+}

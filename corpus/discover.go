@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"unicode/utf8"
 )
 
 // File is a file discovery found.
@@ -143,19 +141,19 @@ func (w *walker) file(root, p, rel, real string, info fs.FileInfo) {
 		return
 	}
 	ff := formatOf(p)
-	if ff.format == "" {
+	if ff.format == nil {
 		w.problem(p, rel, fmt.Sprintf("%s %s (%s)", ErrUnsupported, ff.unknownExt, supportedList))
 		return
 	}
 	if ff.noExt {
 		// A file without extension (README, LICENSE, a speech saved without one) is read
 		// as plain text when it is text; anything else is not a document we can read.
-		ok, err := sniffText(p)
+		head, err := readHead(p)
 		if err != nil {
 			w.problem(p, rel, statReason(err))
 			return
 		}
-		if !ok {
+		if sniffFormat(head) == nil {
 			w.problem(p, rel, fmt.Sprintf("%s: no extension and not text (%s)", ErrUnsupported, supportedList))
 			return
 		}
@@ -187,33 +185,19 @@ func skipReason(name string, isDir bool) string {
 	return ""
 }
 
-// sniffText reports whether the start of the file at p looks like text.
-func sniffText(p string) (bool, error) {
+// readHead returns the first 8 KiB of the file at p (less when it is shorter).
+func readHead(p string) ([]byte, error) {
 	fh, err := os.Open(p)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer fh.Close()
 	head := make([]byte, 8<<10)
 	n, err := io.ReadFull(fh, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
+		return nil, err
 	}
-	head = head[:n]
-	if n == 0 {
-		return true, nil // empty: Read says "empty file", which tells the user more
-	}
-	if bytes.HasPrefix(head, bomUTF8) || bytes.HasPrefix(head, bomUTF16LE) || bytes.HasPrefix(head, bomUTF16BE) {
-		return true, nil
-	}
-	if looksBinary(head) {
-		return false, nil
-	}
-	// The sample may end inside a multi-byte character; do not count that against it.
-	for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
-		head = head[:len(head)-1]
-	}
-	return utf8.Valid(head) || !hasStrayControl(head), nil
+	return head[:n], nil
 }
 
 // realPath is the absolute path of p with every symbolic link resolved.

@@ -42,20 +42,26 @@ var (
 
 // readHTML reads an HTML file as one document: its readable text, with paragraphs on
 // lines of their own so sentences do not run together, and its <title>.
-func readHTML(data []byte, f File, emit func(Document) error) error {
+func readHTML(in *input, emit func(Document) error) ([]RecordError, error) {
+	data, err := in.bytes()
+	if err != nil {
+		return nil, err
+	}
 	src, enc, err := decodeText(data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	root, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		return ErrHTMLNoText
+		return nil, ErrHTMLNoText
 	}
 	title, text := htmlText(root)
 	if text == "" {
-		return ErrHTMLNoText
+		return nil, ErrHTMLNoText
 	}
-	return emit(Document{ID: f.RelPath, Source: f.RelPath, Format: FormatHTML, Encoding: enc, Title: title, Text: text})
+	d := in.document(text, enc)
+	d.Title = title
+	return nil, emit(d)
 }
 
 // htmlText returns the title and readable text of a parsed page.

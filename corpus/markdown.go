@@ -9,16 +9,22 @@ import (
 // readMarkdown reads a Markdown file as one document. YAML front matter (a first line
 // "---", the YAML, a closing "---" or "...") becomes Meta and Title and is removed from
 // the text; the Markdown itself is kept as written.
-func readMarkdown(data []byte, f File, emit func(Document) error) error {
+func readMarkdown(in *input, emit func(Document) error) ([]RecordError, error) {
+	data, err := in.bytes()
+	if err != nil {
+		return nil, err
+	}
 	text, enc, err := decodeText(data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	title, meta, body := splitFrontMatter(text)
 	if strings.TrimSpace(body) == "" {
-		return ErrNoText
+		return nil, ErrNoText
 	}
-	return emit(Document{ID: f.RelPath, Source: f.RelPath, Format: FormatMD, Encoding: enc, Title: title, Text: body, Meta: meta})
+	d := in.document(body, enc)
+	d.Title, d.Meta = title, meta
+	return nil, emit(d)
 }
 
 // splitFrontMatter separates YAML front matter from a Markdown text. Only top-level

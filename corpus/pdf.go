@@ -32,7 +32,11 @@ var pdfTimeout = func(size int64) time.Duration {
 // readPDF reads the text layer of a PDF as one document, page by page, with a blank line
 // between pages. A PDF made of scanned images has no text layer and is refused rather than
 // read as an empty document.
-func readPDF(ra io.ReaderAt, size int64, f File, emit func(Document) error) error {
+func readPDF(in *input, emit func(Document) error) ([]RecordError, error) {
+	ra, size, err := in.readerAt()
+	if err != nil {
+		return nil, err
+	}
 	type result struct {
 		text string
 		err  error
@@ -48,11 +52,11 @@ func readPDF(ra io.ReaderAt, size int64, f File, emit func(Document) error) erro
 	select {
 	case res := <-done:
 		if res.err != nil {
-			return res.err
+			return nil, res.err
 		}
-		return emit(Document{ID: f.RelPath, Source: f.RelPath, Format: FormatPDF, Encoding: EncodingUTF8, Text: res.text})
+		return nil, emit(in.document(res.text, EncodingUTF8))
 	case <-timer.C:
-		return fmt.Errorf("unreadable PDF: text extraction did not finish within %s (damaged file?)", timeout)
+		return nil, fmt.Errorf("unreadable PDF: text extraction did not finish within %s (damaged file?)", timeout)
 	}
 }
 

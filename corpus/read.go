@@ -102,7 +102,7 @@ func Read(f File, opts Options, emit func(Document) error) (recErrs []RecordErro
 
 func read(f File, opts Options, emit func(Document) error) ([]RecordError, error) {
 	ff := formatOf(f.Path)
-	if ff.format == "" {
+	if ff.format == nil {
 		return nil, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
 	}
 	if f.RelPath == "" {
@@ -117,8 +117,7 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 		// Opening a named pipe would block forever; a folder has no content to read.
 		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
 	}
-	records := ff.format == FormatJSONL || ff.format == FormatCSV || ff.format == FormatTSV
-	if !records && info.Size() > opts.MaxBytes {
+	if !ff.format.records && info.Size() > opts.MaxBytes {
 		return nil, &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
 	}
 	if info.Size() == 0 {
@@ -129,28 +128,47 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 		return nil, openError(err)
 	}
 	defer fh.Close()
-
-	switch ff.format {
-	case FormatJSONL, FormatCSV, FormatTSV:
-		r, err := recordStream(fh, ff.gzip, opts.MaxBytes)
+	in := &input{file: f, opts: opts, format: ff.format.name, fh: fh, size: info.Size(), gzip: ff.gzip}
+	if ff.noExt {
+		data, err := in.bytes()
 		if err != nil {
 			return nil, err
 		}
-		if ff.format == FormatJSONL {
-			return readJSONL(r, f, ff.format, opts, emit)
+		fm := sniffFormat(data[:min(len(data), 8<<10)])
+		if fm == nil {
+			return nil, fmt.Errorf("%w: no extension and not text (%s)", ErrUnsupported, supportedList)
 		}
-		return readCSV(r, f, ff.format, opts, emit)
-	case FormatPDF:
-		if !ff.gzip {
-			return nil, readPDF(fh, info.Size(), f, emit)
-		}
+		in.format = fm.name
+		return fm.read(in, emit)
 	}
+	return ff.format.read(in, emit)
+}
 
+// input is one opened file on its way to its format's reader, which takes its content
+// in the form that suits it: whole (bytes), as a stream of records (records), or with
+// random access (readerAt). Each is decompressed when the name ends in .gz and held
+// to --max-bytes.
+type input struct {
+	file   File
+	opts   Options
+	format string // the format's name, for Document.Format
+	fh     *os.File
+	size   int64 // of the file on disk
+	gzip   bool
+	data   []byte // the whole content, once read
+}
+
+// bytes returns the whole content, decompressed.
+func (in *input) bytes() ([]byte, error) {
+	if in.data != nil {
+		return in.data, nil
+	}
 	var data []byte
-	if ff.gzip {
-		data, err = readAllGzip(fh, opts.MaxBytes)
+	var err error
+	if in.gzip {
+		data, err = readAllGzip(in.fh, in.opts.MaxBytes)
 	} else {
-		data, err = readAllSized(fh, info.Size(), opts.MaxBytes)
+		data, err = readAllSized(in.fh, in.size, in.opts.MaxBytes)
 	}
 	if err != nil {
 		return nil, err
@@ -158,28 +176,47 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 	if len(data) == 0 {
 		return nil, ErrEmpty
 	}
-	switch ff.format {
-	case FormatPDF:
-		return nil, readPDF(bytes.NewReader(data), int64(len(data)), f, emit)
-	case FormatHTML:
-		return nil, readHTML(data, f, emit)
-	case FormatMD:
-		return nil, readMarkdown(data, f, emit)
-	default:
-		return nil, readText(data, f, emit)
+	in.data = data
+	return data, nil
+}
+
+// records returns the decoded stream of a many-record file (see recordStream).
+func (in *input) records() (*recordReader, error) {
+	return recordStream(in.fh, in.gzip, in.opts.MaxBytes)
+}
+
+// readerAt gives random access to the content: the file itself, or its decompressed
+// bytes when it is compressed.
+func (in *input) readerAt() (io.ReaderAt, int64, error) {
+	if !in.gzip && in.data == nil {
+		return in.fh, in.size, nil
 	}
+	data, err := in.bytes()
+	if err != nil {
+		return nil, 0, err
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
+}
+
+// document starts the Document of a one-document file.
+func (in *input) document(text, encoding string) Document {
+	return Document{ID: in.file.RelPath, Source: in.file.RelPath, Format: in.format, Encoding: encoding, Text: text}
 }
 
 // readText reads a plain text file as one document.
-func readText(data []byte, f File, emit func(Document) error) error {
+func readText(in *input, emit func(Document) error) ([]RecordError, error) {
+	data, err := in.bytes()
+	if err != nil {
+		return nil, err
+	}
 	text, enc, err := decodeText(data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if strings.TrimSpace(text) == "" {
-		return ErrNoText
+		return nil, ErrNoText
 	}
-	return emit(Document{ID: f.RelPath, Source: f.RelPath, Format: FormatTXT, Encoding: enc, Text: text})
+	return nil, emit(in.document(text, enc))
 }
 
 // readAll reads r whole, refusing content above max bytes (the file may have grown since

@@ -185,8 +185,13 @@ func (s *recordSink) finish() ([]RecordError, error) {
 }
 
 // readJSONL reads one JSON object per line. Blank lines are passed over.
-func readJSONL(r *recordReader, f File, format string, opts Options, emit func(Document) error) ([]RecordError, error) {
-	sink := newRecordSink(f, format, opts, emit)
+func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
+	r, err := in.records()
+	if err != nil {
+		return nil, err
+	}
+	opts := in.opts
+	sink := newRecordSink(in.file, in.format, opts, emit)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), int(min(opts.MaxBytes, 1<<40))+1)
 	line := 0
@@ -282,9 +287,14 @@ func jsonKind(v any) string {
 }
 
 // readCSV reads a CSV or TSV file whose first row names the columns.
-func readCSV(r *recordReader, f File, format string, opts Options, emit func(Document) error) ([]RecordError, error) {
+func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
+	r, err := in.records()
+	if err != nil {
+		return nil, err
+	}
+	opts := in.opts
 	cr := csv.NewReader(r)
-	if format == FormatTSV {
+	if in.format == FormatTSV {
 		cr.Comma = '\t'
 	}
 	cr.LazyQuotes = true    // stray quotes in real exports should not cost whole rows
@@ -310,7 +320,7 @@ func readCSV(r *recordReader, f File, format string, opts Options, emit func(Doc
 		return nil, fmt.Errorf("no %q column (columns: %s); name the text column with --text-field", opts.TextField, strings.Join(names, ", "))
 	}
 
-	sink := newRecordSink(f, format, opts, emit)
+	sink := newRecordSink(in.file, in.format, opts, emit)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
