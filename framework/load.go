@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"strings"
@@ -42,17 +43,32 @@ type Problem struct {
 func Load(path string) (*Framework, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read framework %s: %w", path, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, below
+		}
+		return nil, fmt.Errorf("framework %s: %w", path, err)
 	}
 	fw, problems := Parse(data)
 	if len(problems) > 0 {
-		msgs := make([]string, len(problems))
-		for i, p := range problems {
-			msgs[i] = fmt.Sprintf("%s:%d: %s", path, p.Line, p.Message)
-		}
-		return nil, fmt.Errorf("framework %s has %d problem(s):\n%s", path, len(problems), strings.Join(msgs, "\n"))
+		return nil, &ProblemsError{Path: path, Problems: problems}
 	}
 	return fw, nil
+}
+
+// ProblemsError is Load's error for a framework file that was read but does not
+// hold a valid framework: every problem, each with its line.
+type ProblemsError struct {
+	Path     string
+	Problems []Problem
+}
+
+func (e *ProblemsError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = fmt.Sprintf("%s:%d: %s", e.Path, p.Line, p.Message)
+	}
+	return fmt.Sprintf("framework %s has %d problem(s):\n%s", e.Path, len(e.Problems), strings.Join(msgs, "\n"))
 }
 
 // Check returns every problem of a framework file, each with its line.

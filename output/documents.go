@@ -10,13 +10,6 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// DocumentRow is one documents.parquet row: the fixed columns and the document's
-// metadata (from its file name, front matter or record fields), which become columns.
-type DocumentRow struct {
-	Document
-	Meta map[string]string
-}
-
 // MetaColumn describes a metadata column of documents.parquet.
 type MetaColumn struct {
 	Name    string // column name
@@ -29,7 +22,7 @@ type MetaColumn struct {
 // compares as a number); a key that collides with a fixed column gets a `meta_` prefix.
 func MetaColumns(rows []DocumentRow) []MetaColumn {
 	fixed := map[string]bool{}
-	dt := reflect.TypeOf(Document{})
+	dt := reflect.TypeOf(DocumentRow{})
 	for i := 0; i < dt.NumField(); i++ {
 		fixed[parquetName(dt.Field(i))] = true
 	}
@@ -71,11 +64,11 @@ func parquetName(f reflect.StructField) string {
 }
 
 // WriteDocuments writes documents.parquet under its temporary name for run runID.
-// The schema is the Document struct followed by the metadata columns, built at run
+// The schema is the DocumentRow struct followed by the metadata columns, built at run
 // time because the metadata keys belong to the corpus.
 func WriteDocuments(dir, runID string, rows []DocumentRow) error {
 	cols := MetaColumns(rows)
-	dt := reflect.TypeOf(Document{})
+	dt := reflect.TypeOf(DocumentRow{})
 	fields := make([]reflect.StructField, 0, dt.NumField()+len(cols))
 	for i := 0; i < dt.NumField(); i++ {
 		fields = append(fields, dt.Field(i))
@@ -108,7 +101,7 @@ func WriteDocuments(dir, runID string, rows []DocumentRow) error {
 	}
 	for _, r := range rows {
 		v := reflect.New(rowType).Elem()
-		fv := reflect.ValueOf(r.Document)
+		fv := reflect.ValueOf(r)
 		for i := 0; i < dt.NumField(); i++ {
 			v.Field(i).Set(fv.Field(i))
 		}

@@ -8,11 +8,10 @@ import (
 func TestWriteDocumentsTypesMetadataColumns(t *testing.T) {
 	dir := t.TempDir()
 	rows := []DocumentRow{
-		{Document: Document{DocID: "a/CHN_70_2015.txt", NTokens: 10, Countries: []string{"CHN", "USA"}},
+		{DocID: "a/CHN_70_2015.txt", NTokens: 10, Countries: []string{"CHN", "USA"},
 			Meta: map[string]string{"country": "CHN", "year": "2015", "session": "70"}},
-		{Document: Document{DocID: "b/EU_70_2015.txt", NTokens: 3},
-			Meta: map[string]string{"country": "EU", "year": "2015", "session": "x70"}},
-		{Document: Document{DocID: "c.txt"}},
+		{DocID: "b/EU_70_2015.txt", NTokens: 3, Meta: map[string]string{"country": "EU", "year": "2015", "session": "x70"}},
+		{DocID: "c.txt"},
 	}
 	if err := WriteDocuments(dir, "r1", rows); err != nil {
 		t.Fatal(err)

@@ -80,9 +80,10 @@ type Run struct {
 	Seconds         float64 `parquet:"seconds"`
 }
 
-// Document is the fixed part of a documents.parquet row; metadata columns found in
-// the corpus (country, year, title, ...) are added beside these by the writer.
-type Document struct {
+// DocumentRow is one row of documents.parquet: its fixed columns, and the document's
+// metadata (from its file name, front matter or record fields), which the writer adds
+// beside them as columns (see MetaColumns).
+type DocumentRow struct {
 	DocID             string   `parquet:"doc_id"`
 	Source            string   `parquet:"source"`
 	Format            string   `parquet:"format"`
@@ -102,4 +103,6 @@ type Document struct {
 	// BaseSHA256 identifies what produced the rows that do not depend on the framework
 	// (entities, similarity): after a framework change they are kept.
 	BaseSHA256 string `parquet:"base_sha256"`
+	// Meta is the metadata by key; not a column itself.
+	Meta map[string]string `parquet:"-"`
 }

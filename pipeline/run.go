@@ -1,8 +1,8 @@
-// Package pipeline moves documents through framealign's stages (discover, read and
-// decode, annotate, extract and score, write) on bounded channels, and keeps the
-// run's state: the output folder's lock, the annotation cache, and what an
-// incremental rerun must redo. It prints nothing; progress reaches the caller through
-// a callback.
+// Package pipeline moves documents through framealign's stages (discover and read,
+// annotate, analyse, write, commit) on bounded channels, and keeps the run's state:
+// the output folder's lock, the annotation cache, and what an incremental rerun must
+// redo. The per-document work is the Analyzer's, which knows nothing of channels or
+// files. The package prints nothing; progress reaches the caller through a callback.
 package pipeline
 
 import (
@@ -14,11 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"sort"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -34,7 +29,7 @@ import (
 type Config struct {
 	Roots         []string             // corpus folders and files
 	Out           string               // output folder
-	Workers       int                  // annotate and extract parallelism; 0 means one per CPU
+	Workers       int                  // annotate and analyse parallelism; 0 means one per CPU
 	Framework     *framework.Framework // the framework to score against
 	ReferenceName string               // name of the reference document (its doc_id is "reference/" + name)
 	ReferenceText string               // text of the reference document
@@ -77,59 +72,89 @@ const (
 	StageExtract  = "extract"
 )
 
-// item is one document in flight.
-type item struct {
-	seq      int
-	doc      corpus.Document
-	sha      string
-	isRef    bool
-	reuse    bool // unchanged since the previous run: rows are copied, not recomputed
-	rescore  bool // only the framework changed: the previous analysis's framework-independent part stands
-	status   string
-	ann      *annotate.Annotation
-	cached   bool // ann came from the cache, which takes its tokens back after extraction
-	analysis *Analysis
-	err      *output.Error
-	files    int // files finished when this item was emitted (for progress)
+// Run analyses the corpus and replaces the tables in cfg.Out: it discovers and reads
+// the documents, annotates and analyses them on cfg.Workers workers each, writes the
+// rows in discovery order, and commits the tables when every document is done.
+func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	r, err := openRun(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+
+	g, gctx := errgroup.WithContext(ctx)
+	read := r.read(gctx, g)
+	annotated := stage(gctx, g, r.cfg.Workers, read, r.annotate)
+	analysed := stage(gctx, g, r.cfg.Workers, annotated, r.analyse)
+	g.Go(func() error { return r.write(gctx, analysed) })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return r.commit(ctx)
 }
 
-// Run analyses the corpus and replaces the tables in cfg.Out.
-func Run(ctx context.Context, cfg Config) (*Summary, error) {
-	started := time.Now()
+// run is the state of one run: what it was given, what it opened, and what the write
+// stage has gathered for the commit.
+type run struct {
+	cfg      Config
+	started  time.Time
+	id       string
+	disc     *corpus.Discovery
+	lock     *lock
+	cache    *Cache
+	analyzer *Analyzer
+	prev     *previous // the last run's output, or nil
+	tables   *runTables
+	// inflight bounds the documents in memory between the read and the write stages.
+	inflight chan struct{}
+
+	// Gathered by the write stage, read by commit.
+	sum     Summary
+	errors  []output.Error
+	docRows []output.DocumentRow
+}
+
+// openRun checks the configuration, discovers the corpus and opens what the run
+// writes to: the output folder, its lock, the annotation cache, the previous run's
+// tables and this run's temporary tables.
+func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
-	}
-	if cfg.Annotator == nil {
-		return nil, errors.New("no annotation engine")
 	}
 	if cfg.Framework == nil {
 		return nil, errors.New("no framework")
 	}
-	// Discovery first: a mistyped corpus path must not leave an empty output folder.
-	disc, err := corpus.Discover(cfg.Roots)
-	if err != nil {
-		return nil, err
+	if cfg.Annotator == nil {
+		return nil, errors.New("no annotation engine")
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("create output folder: %w", err)
+	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8)}
+	r.id = r.started.UTC().Format("20060102T150405.000000Z")
+	opened := r
+	defer func() {
+		if err != nil {
+			opened.close()
+		}
+	}()
+	// Discovery first: a mistyped corpus path must not leave an empty output folder.
+	if r.disc, err = corpus.Discover(cfg.Roots); err != nil {
+		return nil, err
 	}
 	stateDir := filepath.Join(cfg.Out, ".framealign")
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
-	lk, err := acquireLock(stateDir)
-	if err != nil {
+	if r.lock, err = acquireLock(stateDir); err != nil {
 		return nil, err
 	}
-	defer lk.release()
 	if err := output.RecoverCommit(cfg.Out); err != nil {
 		return nil, err
 	}
-	cache, err := OpenCache(stateDir)
-	if err != nil {
+	if r.cache, err = OpenCache(stateDir); err != nil {
 		return nil, err
 	}
-	defer cache.Close()
 
 	// The extractors (gazetteers, IDF table, the reference's profile) are prepared
 	// while the previous run's tables are read.
@@ -137,321 +162,67 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		a   *Analyzer
 		err error
 	}
-	analyzerReady := make(chan prepared, 1)
+	ready := make(chan prepared, 1)
 	go func() {
-		a, err := NewAnalyzer(cfg.Framework, cfg.ReferenceText, func(text string) (*annotate.Annotation, error) {
-			sha := sha256Hex(text)
-			if ann, err := cache.Get(sha, text); err == nil && ann != nil {
-				return ann, nil
-			}
-			ann, err := cfg.Annotator.Annotate(context.Background(), text)
-			if err == nil {
-				cache.Put(sha, text, ann)
-			}
-			return ann, err
-		})
-		analyzerReady <- prepared{a, err}
+		a, err := NewAnalyzer(ctx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
+			Engine: cfg.Annotator, Store: r.cache, Version: cfg.Version})
+		ready <- prepared{a, err}
 	}()
 	var prev *previous
 	var prevErr error
 	if !cfg.Full {
 		prev, prevErr = loadPrevious(cfg.Out)
 	}
-	p := <-analyzerReady
+	p := <-ready
 	if p.err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", p.err)
 	}
-	analyzer := p.a
-	base := sha256Hex(strings.Join([]string{sha256Hex(cfg.ReferenceText), cfg.Version, analyzer.Version()}, "\x00"))
-	keys := analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
+	r.analyzer = p.a
 	if prevErr != nil {
 		return nil, previousOutputError(prevErr)
 	}
 	if prev != nil {
-		defer prev.wait() // the background reader is done before Run returns
-		prev.start(keys)
+		prev.start(r.analyzer.keys)
+		r.prev = prev
 	}
 
-	runID := started.UTC().Format("20060102T150405.000000Z")
-	sum := &Summary{RunID: runID, Out: cfg.Out, Skipped: len(disc.Skipped), Failed: len(disc.Problems)}
-	var errorsRows []output.Error
-	for _, p := range disc.Problems {
-		errorsRows = append(errorsRows, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
+	r.sum = Summary{RunID: r.id, Out: cfg.Out, Skipped: len(r.disc.Skipped), Failed: len(r.disc.Problems)}
+	for _, p := range r.disc.Problems {
+		r.errors = append(r.errors, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
 	}
-
-	tables, err := openTables(cfg.Out, runID, prev)
-	if err != nil {
+	if r.tables, err = openTables(cfg.Out, r.id, r.prev); err != nil {
 		return nil, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			tables.abort()
-		}
-	}()
+	return r, nil
+}
 
-	g, gctx := errgroup.WithContext(ctx)
-	inflight := make(chan struct{}, 4*cfg.Workers+8) // bounds documents in memory
-	toAnnotate := make(chan *item, cfg.Workers)
-	toExtract := make(chan *item, cfg.Workers)
-	toWrite := make(chan *item, cfg.Workers)
-	var annotatorCalls atomic.Int64
+// close releases what openRun opened; the tables, unless committed, are discarded.
+func (r *run) close() {
+	if r.tables != nil {
+		r.tables.abort()
+	}
+	if r.prev != nil {
+		r.prev.wait() // the background reader is done before Run returns
+	}
+	if r.cache != nil {
+		r.cache.Close()
+	}
+	if r.lock != nil {
+		r.lock.release()
+	}
+}
 
-	// Stage: read and decode, in discovery order, one file at a time.
-	g.Go(func() error {
-		defer close(toAnnotate)
-		seq := 0
-		seen := map[string]string{}
-		send := func(it *item) error {
-			select {
-			case inflight <- struct{}{}:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-			it.seq = seq
-			seq++
-			select {
-			case toAnnotate <- it:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		refSHA := sha256Hex(cfg.ReferenceText)
-		refDoc := corpus.Document{ID: "reference/" + cfg.ReferenceName, Source: "reference/" + cfg.ReferenceName,
-			Format: "txt", Encoding: "utf-8", Text: cfg.ReferenceText}
-		if err := send(newItem(refDoc, true, prev, keys)); err != nil {
-			return err
-		}
-		for fi, f := range disc.Files {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			recErrs, err := corpus.Read(f, cfg.ReadOptions, func(d corpus.Document) error {
-				if first, dup := seen[d.ID]; dup {
-					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
-						Error: fmt.Sprintf("duplicate doc_id: %q was already read from %s", d.ID, first)}})
-				}
-				seen[d.ID] = d.Source
-				if cfg.MetaPattern != nil {
-					if d.Meta == nil {
-						d.Meta = map[string]string{}
-					}
-					for k, v := range cfg.MetaPattern.Apply(f.RelPath) {
-						d.Meta[k] = v
-					}
-				}
-				// The reference article may also be a file of the corpus (as in
-				// examples/corpus): its row is marked too, so `not is_reference` leaves
-				// only the documents compared with it.
-				it := newItem(d, false, prev, keys)
-				it.isRef = it.sha == refSHA
-				it.files = fi
-				return send(it)
-			})
-			if errors.Is(err, context.Canceled) || gctx.Err() != nil {
-				return gctx.Err()
-			}
-			for _, re := range recErrs {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: re.DocID, Stage: StageRead, Error: re.Reason}}); err != nil {
-					return err
-				}
-			}
-			if err != nil {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: f.RelPath, Stage: StageRead, Error: err.Error()}}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-
-	// Stage: annotate (the expensive one), from the cache when the text was seen before.
-	var annWG sync.WaitGroup
-	for w := 0; w < cfg.Workers; w++ {
-		annWG.Add(1)
-		g.Go(func() error {
-			defer annWG.Done()
-			for it := range toAnnotate {
-				if it.err == nil && !it.reuse {
-					annotateItem(it, cfg.Annotator, cache, &annotatorCalls)
-				}
-				select {
-				case toExtract <- it:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-			return nil
-		})
-	}
-	g.Go(func() error { annWG.Wait(); close(toExtract); return nil })
-
-	// Stage: extract and score.
-	var extWG sync.WaitGroup
-	for w := 0; w < cfg.Workers; w++ {
-		extWG.Add(1)
-		g.Go(func() error {
-			defer extWG.Done()
-			for it := range toExtract {
-				if it.err == nil && !it.reuse {
-					var prior *Analysis
-					if it.rescore {
-						var err error
-						if prior, err = prev.basePart(it.doc.ID); err != nil {
-							return err
-						}
-					}
-					ann := it.ann
-					extract(it, analyzer, prior)
-					if it.cached {
-						cache.Release(ann)
-					}
-				}
-				select {
-				case toWrite <- it:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-			return nil
-		})
-	}
-	g.Go(func() error { extWG.Wait(); close(toWrite); return nil })
-
-	// Stage: write, restoring discovery order.
-	var docRows []output.DocumentRow
-	g.Go(func() error {
-		pending := map[int]*item{}
-		next := 0
-		var prog Progress
-		prog.FilesTotal = len(disc.Files)
-		lastReport := time.Time{}
-		for it := range toWrite {
-			pending[it.seq] = it
-			for {
-				cur, ok := pending[next]
-				if !ok {
-					break
-				}
-				delete(pending, next)
-				next++
-				if cur.err != nil {
-					errorsRows = append(errorsRows, *cur.err)
-					sum.Failed++
-					prog.Failed++
-				} else {
-					row, err := tables.writeDocument(cur, prev, keys)
-					if err != nil {
-						return err
-					}
-					docRows = append(docRows, row)
-					prog.Documents++
-					prog.Tokens += row.NTokens
-					sum.Tokens += row.NTokens
-					if cur.seq != 0 { // the embedded reference is not a file of the corpus
-						switch cur.status {
-						case statusAdded:
-							sum.Added++
-						case statusChanged:
-							sum.Changed++
-						default:
-							sum.Unchanged++
-						}
-					}
-				}
-				if cur.files > prog.FilesDone {
-					prog.FilesDone = cur.files
-				}
-				<-inflight
-				if cfg.Progress != nil && time.Since(lastReport) > 100*time.Millisecond {
-					prog.Elapsed = time.Since(started)
-					cfg.Progress(prog)
-					lastReport = time.Now()
-				}
-			}
-		}
-		if gctx.Err() == nil { // every file read, including those that gave no document
-			prog.FilesDone = len(disc.Files)
-		}
-		prog.Elapsed = time.Since(started)
-		if cfg.Progress != nil {
-			cfg.Progress(prog)
-		}
-		return nil
-	})
-
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	if prev != nil {
-		current := map[string]bool{}
-		for _, r := range docRows {
-			current[r.DocID] = true
-		}
-		for id := range prev.docs {
-			if !current[id] && !isReferenceID(id) {
-				sum.Removed++
-			}
-		}
-	}
-	sum.Documents = len(docRows)
-	sum.AnnotatorCalls = int(annotatorCalls.Load())
-	sort.SliceStable(errorsRows, func(i, j int) bool {
-		if errorsRows[i].Source != errorsRows[j].Source {
-			return errorsRows[i].Source < errorsRows[j].Source
-		}
-		return errorsRows[i].DocID < errorsRows[j].DocID
-	})
-
-	// documents.parquet is written while the other tables are finished.
-	docsWritten := make(chan error, 1)
-	go func() { docsWritten <- output.WriteDocuments(cfg.Out, runID, docRows) }()
-	docsErr := sync.OnceValue(func() error { return <-docsWritten })
-	defer docsErr() // not left writing after an early return
-	if err := tables.errors.Write(errorsRows...); err != nil {
-		return nil, err
-	}
-	sum.Elapsed = time.Since(started)
-	runRow := output.Run{
-		RunID: runID, StartedAt: started.UnixMicro(), FinishedAt: time.Now().UnixMicro(),
-		Added: int64(sum.Added), Changed: int64(sum.Changed), Unchanged: int64(sum.Unchanged),
-		Removed: int64(sum.Removed), Failed: int64(sum.Failed), Skipped: int64(sum.Skipped),
-		FrameworkSHA256: cfg.Framework.SHA256(), Version: cfg.Version, Engine: cfg.Annotator.Name(),
-		Workers: int64(cfg.Workers), Tokens: sum.Tokens, Seconds: sum.Elapsed.Seconds(),
-	}
-	if prev != nil {
-		if err := tables.runs.Write(prev.runs...); err != nil {
-			return nil, err
-		}
-	}
-	if err := tables.runs.Write(runRow); err != nil {
-		return nil, err
-	}
-	err = tables.finish()
-	if err == nil {
-		err = tables.close()
-	}
-	if derr := docsErr(); err == nil {
-		err = derr
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	names := append([]string{output.DocumentsTable}, tables.names()...)
-	if err := output.Commit(cfg.Out, runID, names); err != nil {
-		return nil, err
-	}
-	committed = true
-	sum.Tables = names
-	return sum, nil
+// item is one document in flight through the stages.
+type item struct {
+	seq     int
+	doc     corpus.Document
+	status  string // statusAdded, statusChanged or statusUnchanged
+	reuse   bool   // unchanged since the previous run: rows are copied, not recomputed
+	rescore bool   // only the framework changed: the previous analysis's framework-independent part stands
+	ann     *annotate.Annotation
+	rows    *Rows
+	err     *output.Error
+	files   int // files finished when this item was emitted (for progress)
 }
 
 const (
@@ -461,78 +232,6 @@ const (
 )
 
 func isReferenceID(id string) bool { return len(id) > 10 && id[:10] == "reference/" }
-
-// analysisKeys identify what produced a document's rows: base, the reference and
-// framealign's build (entities, similarity); analysis, base and the framework (all).
-type analysisKeys struct{ base, analysis string }
-
-func newItem(d corpus.Document, isRef bool, prev *previous, keys analysisKeys) *item {
-	it := &item{doc: d, isRef: isRef, sha: sha256Hex(d.Text), status: statusAdded}
-	if prev != nil {
-		if p, ok := prev.docs[d.ID]; ok {
-			it.status = statusChanged
-			switch {
-			case p.ContentSHA256 == it.sha && p.AnalysisSHA256 == keys.analysis:
-				it.status = statusUnchanged
-				it.reuse = true
-			case p.ContentSHA256 == it.sha && p.BaseSHA256 == keys.base:
-				// Only the framework changed: entities and similarity stand.
-				it.rescore = true
-			}
-		}
-	}
-	return it
-}
-
-func annotateItem(it *item, a annotate.Annotator, cache *Cache, calls *atomic.Int64) {
-	defer func() {
-		if r := recover(); r != nil {
-			it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageAnnotate,
-				Error: fmt.Sprintf("the annotator crashed on this document: %v", r)}
-		}
-	}()
-	if ann, err := cache.Get(it.sha, it.doc.Text); err == nil && ann != nil {
-		it.ann, it.cached = ann, true
-		return
-	}
-	calls.Add(1)
-	ann, err := a.Annotate(context.Background(), it.doc.Text)
-	if err != nil {
-		it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageAnnotate, Error: err.Error()}
-		return
-	}
-	if len(ann.Tokens) == 0 {
-		it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageAnnotate, Error: "no words to analyse (the text is empty or only punctuation)"}
-		return
-	}
-	it.ann = ann
-	cache.Put(it.sha, it.doc.Text, ann)
-}
-
-func extract(it *item, a *Analyzer, prior *Analysis) {
-	defer func() {
-		if r := recover(); r != nil {
-			it.analysis = nil
-			it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: StageExtract,
-				Error: fmt.Sprintf("an extractor crashed on this document: %v\n%s", r, firstLines(debug.Stack(), 12))}
-		}
-	}()
-	it.analysis = a.Analyze(it.doc.ID, it.doc.Text, it.ann, prior)
-	it.ann = nil // the writer needs rows, not tokens
-}
-
-func firstLines(b []byte, n int) string {
-	lines := 0
-	for i, c := range b {
-		if c == '\n' {
-			lines++
-			if lines == n {
-				return string(b[:i])
-			}
-		}
-	}
-	return string(b)
-}
 
 // sha256Hex hashes s in place: a document's text is not copied to be hashed
 // (sha256 only reads the bytes).

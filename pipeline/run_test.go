@@ -178,7 +178,7 @@ func TestRunGivesIdenticalRowsWithOneOrTwoWorkers(t *testing.T) {
 			t.Errorf("%s differs between --workers 1 and --workers 2:\n%+v\n%+v", name, a, b)
 		}
 	}
-	same("documents", readTable[output.Document](t, out1, output.DocumentsTable), readTable[output.Document](t, out2, output.DocumentsTable))
+	same("documents", readTable[output.DocumentRow](t, out1, output.DocumentsTable), readTable[output.DocumentRow](t, out2, output.DocumentsTable))
 	same("scores", readTable[output.Score](t, out1, output.ScoresTable), readTable[output.Score](t, out2, output.ScoresTable))
 	same("matches", readTable[output.Match](t, out1, output.MatchesTable), readTable[output.Match](t, out2, output.MatchesTable))
 	same("phrases", readTable[output.Phrase](t, out1, output.PhrasesTable), readTable[output.Phrase](t, out2, output.PhrasesTable))
@@ -268,7 +268,7 @@ func assertSameAsFullRun(t *testing.T, cfg Config, out, step string, engine anno
 			t.Errorf("%s: %s differs from a full run's", step, name)
 		}
 	}
-	same("documents", readTable[output.Document](t, out, output.DocumentsTable), readTable[output.Document](t, full, output.DocumentsTable))
+	same("documents", readTable[output.DocumentRow](t, out, output.DocumentsTable), readTable[output.DocumentRow](t, full, output.DocumentsTable))
 	same("scores", readTable[output.Score](t, out, output.ScoresTable), readTable[output.Score](t, full, output.ScoresTable))
 	same("matches", readTable[output.Match](t, out, output.MatchesTable), readTable[output.Match](t, full, output.MatchesTable))
 	same("phrases", readTable[output.Phrase](t, out, output.PhrasesTable), readTable[output.Phrase](t, full, output.PhrasesTable))
@@ -408,7 +408,7 @@ func TestRerunAfterAFrameworkChangeEqualsAFullRun(t *testing.T) {
 			t.Errorf("%s after a framework change differs from a full run's", name)
 		}
 	}
-	same("documents", readTable[output.Document](t, out, output.DocumentsTable), readTable[output.Document](t, full, output.DocumentsTable))
+	same("documents", readTable[output.DocumentRow](t, out, output.DocumentsTable), readTable[output.DocumentRow](t, full, output.DocumentsTable))
 	same("matches", readTable[output.Match](t, out, output.MatchesTable), readTable[output.Match](t, full, output.MatchesTable))
 	same("entities", readTable[output.Entity](t, out, output.EntitiesTable), readTable[output.Entity](t, full, output.EntitiesTable))
 	same("phrases", readTable[output.Phrase](t, out, output.PhrasesTable), readTable[output.Phrase](t, full, output.PhrasesTable))

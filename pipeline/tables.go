@@ -15,6 +15,7 @@ import (
 // runTables are the tables a run writes row by row as documents finish
 // (documents.parquet is written at the end, when its metadata columns are known).
 type runTables struct {
+	all      []tableFile // every table, in the order of the output contract
 	scores   *evidence[output.Score]
 	matches  *evidence[output.Match]
 	phrases  *evidence[output.Phrase]
@@ -129,50 +130,84 @@ func previousOutputError(err error) error {
 	return fmt.Errorf("read previous output (rerun with --full to start afresh): %w", err)
 }
 
-func openTables(dir, runID string, prev *previous) (*runTables, error) {
-	t := &runTables{}
-	var err error
-	opened := []func(){}
-	fail := func() (*runTables, error) {
-		for _, a := range opened {
-			a()
+// tableFile is what the run does with each of its tables at the end: settle the
+// evidence tables (finish), close the temporary file, or discard it.
+type tableFile interface {
+	finish() error
+	close() error
+	abort()
+	name() string
+}
+
+// plain adapts an output.Table to tableFile: a table with nothing to settle.
+type plain[T any] struct{ *output.Table[T] }
+
+func (p plain[T]) finish() error { return nil }
+func (p plain[T]) close() error  { return p.Close() }
+func (p plain[T]) abort()        { p.Abort() }
+func (p plain[T]) name() string  { return p.Name }
+
+func (e *evidence[T]) abort()       { e.t.Abort() }
+func (e *evidence[T]) name() string { return e.t.Name }
+
+// openTables creates the run's tables under their temporary names; if one cannot be
+// created, those already made are discarded.
+func openTables(dir, runID string, prev *previous) (t *runTables, err error) {
+	t = &runTables{}
+	defer func() {
+		if err != nil {
+			t.abort()
 		}
+	}()
+	if t.scores, err = openEvidence[output.Score](t, dir, output.ScoresTable, runID, prev, func(r output.Score) string { return r.DocID }); err != nil {
 		return nil, err
 	}
-	if t.scores, err = newEvidence(dir, output.ScoresTable, runID, prev, func(r output.Score) string { return r.DocID }); err != nil {
-		return fail()
+	if t.matches, err = openEvidence[output.Match](t, dir, output.MatchesTable, runID, prev, func(r output.Match) string { return r.DocID }); err != nil {
+		return nil, err
 	}
-	opened = append(opened, t.scores.t.Abort)
-	if t.matches, err = newEvidence(dir, output.MatchesTable, runID, prev, func(r output.Match) string { return r.DocID }); err != nil {
-		return fail()
+	if t.phrases, err = openEvidence[output.Phrase](t, dir, output.PhrasesTable, runID, prev, func(r output.Phrase) string { return r.DocID }); err != nil {
+		return nil, err
 	}
-	opened = append(opened, t.matches.t.Abort)
-	if t.phrases, err = newEvidence(dir, output.PhrasesTable, runID, prev, func(r output.Phrase) string { return r.DocID }); err != nil {
-		return fail()
+	if t.entities, err = openEvidence[output.Entity](t, dir, output.EntitiesTable, runID, prev, func(r output.Entity) string { return r.DocID }); err != nil {
+		return nil, err
 	}
-	opened = append(opened, t.phrases.t.Abort)
-	if t.entities, err = newEvidence(dir, output.EntitiesTable, runID, prev, func(r output.Entity) string { return r.DocID }); err != nil {
-		return fail()
+	if t.errors, err = openPlain[output.Error](t, dir, output.ErrorsTable, runID); err != nil {
+		return nil, err
 	}
-	opened = append(opened, t.entities.t.Abort)
-	if t.errors, err = output.CreateTable[output.Error](dir, output.ErrorsTable, runID); err != nil {
-		return fail()
-	}
-	opened = append(opened, t.errors.Abort)
-	if t.runs, err = output.CreateTable[output.Run](dir, output.RunsTable, runID); err != nil {
-		return fail()
+	if t.runs, err = openPlain[output.Run](t, dir, output.RunsTable, runID); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
+func openEvidence[T any](t *runTables, dir, name, runID string, prev *previous, key func(T) string) (*evidence[T], error) {
+	e, err := newEvidence(dir, name, runID, prev, key)
+	if err == nil {
+		t.all = append(t.all, e)
+	}
+	return e, err
+}
+
+func openPlain[T any](t *runTables, dir, name, runID string) (*output.Table[T], error) {
+	tab, err := output.CreateTable[T](dir, name, runID)
+	if err == nil {
+		t.all = append(t.all, plain[T]{tab})
+	}
+	return tab, err
+}
+
 func (t *runTables) names() []string {
-	return []string{t.scores.t.Name, t.matches.t.Name, t.phrases.t.Name, t.entities.t.Name, t.errors.Name, t.runs.Name}
+	names := make([]string, len(t.all))
+	for i, f := range t.all {
+		names[i] = f.name()
+	}
+	return names
 }
 
 // finish settles the evidence tables once every document is written.
 func (t *runTables) finish() error {
-	for _, f := range []func() error{t.scores.finish, t.matches.finish, t.phrases.finish, t.entities.finish} {
-		if err := f(); err != nil {
+	for _, f := range t.all {
+		if err := f.finish(); err != nil {
 			return err
 		}
 	}
@@ -182,16 +217,13 @@ func (t *runTables) finish() error {
 // close finishes every table at once: each ends with a sync to disk, and the last row
 // groups are compressed, which is work for every core.
 func (t *runTables) close() error {
-	closers := []func() error{
-		t.scores.close, t.matches.close, t.phrases.close, t.entities.close, t.errors.Close, t.runs.Close,
-	}
-	errs := make([]error, len(closers))
+	errs := make([]error, len(t.all))
 	var wg sync.WaitGroup
-	for i, c := range closers {
+	for i, f := range t.all {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = c()
+			errs[i] = f.close()
 		}()
 	}
 	wg.Wait()
@@ -202,56 +234,43 @@ func (t *runTables) close() error {
 	return nil
 }
 
+// abort discards every table's temporary file. documents.parquet's temporary file and
+// restamped copies, if any were written, go at the next RecoverCommit; nothing else is
+// left behind.
 func (t *runTables) abort() {
-	t.scores.t.Abort()
-	t.matches.t.Abort()
-	t.phrases.t.Abort()
-	t.entities.t.Abort()
-	t.errors.Abort()
-	t.runs.Abort()
-	// documents.parquet's temporary file and restamped copies, if any were written,
-	// go at the next RecoverCommit; nothing else is left behind.
+	for _, f := range t.all {
+		f.abort()
+	}
 }
 
-// writeDocument writes an item's rows (computed now, or the previous run's when they
-// still stand) and returns its documents row.
-func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (output.DocumentRow, error) {
-	d := it.doc
-	row := output.DocumentRow{Meta: d.Meta, Document: output.Document{
-		DocID: d.ID, Source: d.Source, Format: d.Format, Encoding: d.Encoding, ContentSHA256: it.sha,
-		IsReference: it.isRef, Title: d.Title, AnalysisSHA256: keys.analysis, BaseSHA256: keys.base,
-	}}
+// writeDocument writes an item's evidence rows (computed now, or the previous run's
+// when they still stand) and returns its documents row: the item's own, or row (the
+// document's identity) completed with the previous run's numbers.
+func (t *runTables) writeDocument(it *item, prev *previous, row output.DocumentRow) (output.DocumentRow, error) {
+	id := it.doc.ID
 	if it.reuse {
-		p := prev.docs[d.ID]
+		p := prev.docs[id]
 		row.NTokens, row.NSentences = p.NTokens, p.NSentences
 		row.Alignment, row.Similarity, row.ProfileSimilarity = p.Alignment, p.Similarity, p.ProfileSimilarity
 		row.Countries = orEmpty(p.Countries)
-		for _, err := range []error{t.scores.add(d.ID, nil, true), t.matches.add(d.ID, nil, true),
-			t.phrases.add(d.ID, nil, true), t.entities.add(d.ID, nil, true)} {
+		for _, err := range []error{t.scores.add(id, nil, true), t.matches.add(id, nil, true),
+			t.phrases.add(id, nil, true), t.entities.add(id, nil, true)} {
 			if err != nil {
 				return row, err
 			}
 		}
 		return row, nil
 	}
-	a := it.analysis
-	row.NTokens, row.NSentences = int64(a.NTokens), int64(a.NSentences)
-	row.Alignment, row.Similarity, row.ProfileSimilarity = a.Alignment, a.Similarity, a.ProfileSimilarity
-	row.Countries = a.Countries
-	if err := t.scores.add(d.ID, a.Scores, false); err != nil {
-		return row, err
+	rows := it.rows
+	for _, err := range []error{t.scores.add(id, rows.Scores, false), t.matches.add(id, rows.Matches, false),
+		t.phrases.add(id, rows.Phrases, false),
+		// After a framework-only change the entities are the previous run's (it.rescore).
+		t.entities.add(id, rows.Entities, it.rescore)} {
+		if err != nil {
+			return rows.Document, err
+		}
 	}
-	if err := t.matches.add(d.ID, a.Matches, false); err != nil {
-		return row, err
-	}
-	if err := t.phrases.add(d.ID, a.Phrases, false); err != nil {
-		return row, err
-	}
-	// After a framework-only change the entities are the previous run's (it.rescore).
-	if err := t.entities.add(d.ID, a.Entities, it.rescore); err != nil {
-		return row, err
-	}
-	return row, nil
+	return rows.Document, nil
 }
 
 // previous is the output of the last run, read back for an incremental rerun: its
@@ -261,7 +280,7 @@ func (t *runTables) writeDocument(it *item, prev *previous, keys analysisKeys) (
 // rows for a table differ from the previous run's (see evidence).
 type previous struct {
 	dir     string
-	docs    map[string]output.Document
+	docs    map[string]output.DocumentRow
 	order   []string // document ids in the previous run's order
 	runs    []output.Run
 	ready   chan struct{} // closed when actors is read
@@ -272,11 +291,11 @@ type previous struct {
 // loadPrevious reads the documents and runs tables of the last complete run, or
 // returns nil when the folder holds none.
 func loadPrevious(dir string) (*previous, error) {
-	docs, err := output.ReadRows[output.Document](filepath.Join(dir, output.DocumentsTable))
+	docs, err := output.ReadRows[output.DocumentRow](filepath.Join(dir, output.DocumentsTable))
 	if err != nil || docs == nil {
 		return nil, err
 	}
-	p := &previous{dir: dir, docs: make(map[string]output.Document, len(docs)), ready: make(chan struct{})}
+	p := &previous{dir: dir, docs: make(map[string]output.DocumentRow, len(docs)), ready: make(chan struct{})}
 	for _, d := range docs {
 		p.docs[d.DocID] = d
 		p.order = append(p.order, d.DocID)
@@ -347,14 +366,13 @@ func groupRows[T any](dir, name string, key func(T) string) (map[string][]T, err
 	return m, nil
 }
 
-// basePart returns the framework-independent part of a document's previous analysis:
-// sizes, countries, similarity, and its entities' countries per sentence (the rows
+// prior returns the framework-independent part of a document's previous analysis:
+// similarity, countries, and its entities' countries per sentence (the rows
 // themselves stay in the previous entities table).
-func (p *previous) basePart(docID string) (*Analysis, error) {
+func (p *previous) prior(docID string) (*Prior, error) {
 	if err := p.wait(); err != nil {
 		return nil, err
 	}
 	d := p.docs[docID]
-	return &Analysis{NTokens: int(d.NTokens), NSentences: int(d.NSentences), Similarity: d.Similarity,
-		Countries: orEmpty(d.Countries), priorActors: p.actors[docID]}, nil
+	return &Prior{Similarity: d.Similarity, Countries: orEmpty(d.Countries), Actors: p.actors[docID]}, nil
 }

@@ -36,9 +36,9 @@ func (k Kind) String() string {
 	}
 }
 
-// Document is one row of documents.parquet: the fixed columns the report needs, typed,
+// Row is one row of documents.parquet: the fixed columns the report needs, typed,
 // and every column (metadata included) by name in Fields.
-type Document struct {
+type Row struct {
 	DocID       string
 	NTokens     int64
 	Alignment   float64
@@ -50,7 +50,7 @@ type Document struct {
 }
 
 // String returns the named column as text ("" when absent or null), for labels.
-func (d Document) String(col string) string {
+func (d Row) String(col string) string {
 	switch v := d.Fields[col].(type) {
 	case nil:
 		return ""
@@ -66,7 +66,7 @@ func (d Document) String(col string) string {
 type Documents struct {
 	Columns []string
 	Kinds   map[string]Kind
-	Rows    []Document
+	Rows    []Row
 }
 
 // Has reports whether the table has the named column.
@@ -147,7 +147,7 @@ func leafKind(leaf parquet.LeafColumn) Kind {
 	}
 }
 
-func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind) Document {
+func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind) Row {
 	fields := make(map[string]any, len(kinds))
 	for _, v := range row {
 		name := leafName[v.Column()]
@@ -186,7 +186,7 @@ func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind)
 			fields[name] = string(v.ByteArray())
 		}
 	}
-	d := Document{Fields: fields}
+	d := Row{Fields: fields}
 	d.DocID, _ = fields["doc_id"].(string)
 	d.NTokens, _ = fields["n_tokens"].(int64)
 	d.Alignment, _ = fields["alignment"].(float64)
@@ -197,7 +197,7 @@ func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind)
 
 // ByAlignment sorts documents by alignment, highest first, then by doc_id so ties
 // come out the same every time.
-func ByAlignment(docs []Document) {
+func ByAlignment(docs []Row) {
 	sort.SliceStable(docs, func(i, j int) bool {
 		if docs[i].Alignment != docs[j].Alignment {
 			return docs[i].Alignment > docs[j].Alignment

@@ -11,7 +11,7 @@ import (
 // Filter selects documents by their columns. It is compiled from a small expression
 // language (see ParseFilter), never evaluated as SQL, so a --where flag cannot do
 // anything but select rows.
-type Filter func(Document) bool
+type Filter func(Row) bool
 
 // FilterSyntax documents the language ParseFilter accepts, for help texts.
 const FilterSyntax = `One or more conditions joined by "and":
@@ -29,7 +29,7 @@ Example: country in ('CHN','USA') and year >= 2010`
 // every document. Errors name the position and what was expected.
 func ParseFilter(expr string, docs *Documents) (Filter, error) {
 	if strings.TrimSpace(expr) == "" {
-		return func(Document) bool { return true }, nil
+		return func(Row) bool { return true }, nil
 	}
 	toks, err := lex(expr)
 	if err != nil {
@@ -51,7 +51,7 @@ func ParseFilter(expr string, docs *Documents) (Filter, error) {
 			return nil, fmt.Errorf("filter %q: at %d: expected \"and\" or the end, found %s", expr, t.pos, t)
 		}
 	}
-	return func(d Document) bool {
+	return func(d Row) bool {
 		for _, c := range conds {
 			if !c(d) {
 				return false
@@ -256,7 +256,7 @@ func (p *parser) condition() (Filter, error) {
 				return nil, fmt.Errorf("at %d: expected , or ) in the list, found %s", sep.pos, sep)
 			}
 		}
-		return func(d Document) bool {
+		return func(d Row) bool {
 			v := d.Fields[col]
 			if v == nil {
 				return false
@@ -279,7 +279,7 @@ func (p *parser) condition() (Filter, error) {
 	if err := checkKind(col, kind, op.text, lit); err != nil {
 		return nil, err
 	}
-	return func(d Document) bool {
+	return func(d Row) bool {
 		v := d.Fields[col]
 		return v != nil && compare(v, op.text, lit)
 	}, nil

@@ -22,7 +22,7 @@ import (
 // fixtureDocument is a documents.parquet row with the metadata columns the
 // {country}_{session}_{year}.txt pattern adds, which the report must read by name.
 type fixtureDocument struct {
-	output.Document
+	output.DocumentRow
 	Country       *string
 	Session, Year *int64
 }
@@ -30,7 +30,7 @@ type fixtureDocument struct {
 // row is the document as framealign's writer takes it: metadata as text, typed by the
 // writer (session and year become integer columns).
 func (d fixtureDocument) row() output.DocumentRow {
-	r := output.DocumentRow{Document: d.Document}
+	r := d.DocumentRow
 	if d.Country != nil {
 		r.Meta = map[string]string{"country": *d.Country,
 			"session": strconv.FormatInt(*d.Session, 10), "year": strconv.FormatInt(*d.Year, 10)}
@@ -164,7 +164,7 @@ func writeFixture(t *testing.T) *fixture {
 		lower := strings.ToLower(text)
 		sents := sentencesOf(text)
 		nTokens := int64(len(tokenRE.FindAllString(text, -1)))
-		doc := fixtureDocument{Document: output.Document{
+		doc := fixtureDocument{DocumentRow: output.DocumentRow{
 			DocID: id, Source: path, Format: "text", Encoding: "utf-8",
 			NTokens: nTokens, NSentences: int64(len(sents)),
 			Similarity:  cosine(wordCounts(text), refWords),

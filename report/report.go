@@ -69,7 +69,7 @@ type Report struct {
 	Where      string
 	Documents  int // documents in the output, the reference included
 	Selected   int // documents the filter selected, the reference excluded
-	Reference  *Document
+	Reference  *Row
 	Dimensions []Dimension
 	LastRun    *output.Run
 	Heatmap    Heatmap
@@ -175,7 +175,7 @@ func Build(out *Output, opts Options) (*Report, error) {
 		last := out.Runs[n-1]
 		r.LastRun = &last
 	}
-	var selected []Document
+	var selected []Row
 	for i, d := range out.Documents.Rows {
 		if d.IsReference {
 			if r.Reference == nil {
@@ -233,7 +233,7 @@ func groupRank(g string) int {
 
 // Label names a document for people: its group and time values ("CHN 2015") when it
 // has them, else its file name.
-func Label(d Document, by, time string) string {
+func Label(d Row, by, time string) string {
 	if d.IsReference {
 		return "reference article"
 	}
@@ -249,7 +249,7 @@ func Label(d Document, by, time string) string {
 	return strings.Join(parts, " ")
 }
 
-func heatmapOf(scores []output.Score, dims []Dimension, ref *Document, top []Document, opts Options) Heatmap {
+func heatmapOf(scores []output.Score, dims []Dimension, ref *Row, top []Row, opts Options) Heatmap {
 	col := make(map[string]int, len(dims))
 	for i, d := range dims {
 		col[d.ID] = i
@@ -298,7 +298,7 @@ func percentile(xs []float64, p float64) float64 {
 	return s[max(0, min(i, len(s)-1))]
 }
 
-func heatRow(d Document, n int, opts Options) HeatRow {
+func heatRow(d Row, n int, opts Options) HeatRow {
 	return HeatRow{
 		Label:       Label(d, opts.By, opts.Time),
 		DocID:       d.DocID,
@@ -309,7 +309,7 @@ func heatRow(d Document, n int, opts Options) HeatRow {
 	}
 }
 
-func trendOf(selected []Document, opts Options) (*Trend, string) {
+func trendOf(selected []Row, opts Options) (*Trend, string) {
 	if opts.By == "" || opts.Time == "" {
 		var missing []string
 		if opts.By == "" {
@@ -326,7 +326,7 @@ func trendOf(selected []Document, opts Options) (*Trend, string) {
 	}
 	byGroup := map[string]map[float64]*acc{}
 	overall := map[float64]*acc{}
-	add := func(m map[float64]*acc, t float64, d Document) {
+	add := func(m map[float64]*acc, t float64, d Row) {
 		a := m[t]
 		if a == nil {
 			a = &acc{}
@@ -419,7 +419,7 @@ func number(v any) (float64, bool) {
 
 // evidenceOf picks, for each dimension, the sentence with the most hits of it in each of
 // the most aligned documents, one per document, until it has opts.Evidence sentences.
-func evidenceOf(matches []output.Match, dims []Dimension, top []Document, opts Options) []DimensionEvidence {
+func evidenceOf(matches []output.Match, dims []Dimension, top []Row, opts Options) []DimensionEvidence {
 	type key struct {
 		doc, dim string
 	}

@@ -236,7 +236,7 @@ func TestTrendDrawsALinePerCountryOverYears(t *testing.T) {
 
 func TestTrendSaysWhyItIsAbsent(t *testing.T) {
 	dir := t.TempDir()
-	writeRows(t, filepath.Join(dir, output.DocumentsTable), []output.Document{{DocID: "a.txt", Alignment: 0.5}})
+	writeRows(t, filepath.Join(dir, output.DocumentsTable), []output.DocumentRow{{DocID: "a.txt", Alignment: 0.5}})
 	writeRows(t, filepath.Join(dir, output.ScoresTable), []output.Score{{DocID: "a.txt", Dimension: "win_win", Group: "principle", Hits: 1, Per1kTokens: 2}})
 	out, err := Load(dir)
 	if err != nil {
@@ -406,7 +406,7 @@ func TestRenderWritesOneSelfContainedPage(t *testing.T) {
 
 func TestSummaryCountsDimensionsErrorsAndRuns(t *testing.T) {
 	fx := writeFixture(t)
-	s := Summarize(load(t, fx), 10, 1)
+	s := Summarize(load(t, fx), 10, 0, 1)
 	if s.Documents != 7 || len(s.References) != 1 || len(s.Top) != 6 {
 		t.Fatalf("documents %d, references %v, top %d; want 7, the article, 6 speeches", s.Documents, s.References, len(s.Top))
 	}

@@ -7,16 +7,16 @@ import (
 	"github.com/framealign/framealign/output"
 )
 
-// Summary is what `framealign inspect` prints about an output folder.
-type Summary struct {
+// Overview is what `framealign inspect` prints about an output folder.
+type Overview struct {
 	Documents  int
 	References []string // doc_ids of the reference documents
 	// Runs are the last runs, oldest first.
 	Runs []output.Run
 	// Top are the most aligned documents, the reference excluded.
-	Top []Document
+	Top []Row
 	// Bottom are the least aligned documents, least first, the reference excluded.
-	Bottom     []Document
+	Bottom     []Row
 	Dimensions []DimensionTotal
 	Errors     []ErrorCount
 	// PhraseHeads ranks, per institutional head, its most frequent phrases.
@@ -38,16 +38,11 @@ type ErrorCount struct {
 	N     int
 }
 
-// Summarize condenses an output folder: top documents by alignment, the last runs, and
-// the per-dimension, per-error and per-head counts.
-func Summarize(out *Output, top, runs int) Summary {
-	return SummarizeWithBottom(out, top, 0, runs)
-}
-
-// SummarizeWithBottom is Summarize that also lists the bottom least aligned documents.
-func SummarizeWithBottom(out *Output, top, bottom, runs int) Summary {
-	s := Summary{Documents: len(out.Documents.Rows)}
-	var docs []Document
+// Summarize condenses an output folder: the top and bottom documents by alignment,
+// the last runs, and the per-dimension, per-error and per-head counts.
+func Summarize(out *Output, top, bottom, runs int) Overview {
+	s := Overview{Documents: len(out.Documents.Rows)}
+	var docs []Row
 	for _, d := range out.Documents.Rows {
 		if d.IsReference {
 			s.References = append(s.References, d.DocID)

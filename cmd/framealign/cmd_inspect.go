@@ -13,7 +13,14 @@ import (
 	"github.com/framealign/framealign/report"
 )
 
+// inspectOptions are the settings of `framealign inspect`, one field per flag.
+type inspectOptions struct {
+	Out               string // the output folder
+	Top, Bottom, Runs int
+}
+
 func inspectCommand() *cli.Command {
+	var o inspectOptions
 	return &cli.Command{
 		Name:      "inspect",
 		Usage:     "summarise an output folder in the terminal",
@@ -21,19 +28,24 @@ func inspectCommand() *cli.Command {
 		Description: "Prints what the tables in OUT hold: documents, the last runs, the most aligned\n" +
 			"documents, hits per dimension, errors by reason and the most frequent mechanism phrases.",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "top", Value: 10, Usage: "most aligned documents to list"},
-			&cli.IntFlag{Name: "bottom", Value: 0, Usage: "least aligned documents to list"},
-			&cli.IntFlag{Name: "runs", Value: 5, Usage: "last runs to list"},
+			&cli.IntFlag{Name: "top", Destination: &o.Top, Value: 10, Usage: "most aligned documents to list"},
+			&cli.IntFlag{Name: "bottom", Destination: &o.Bottom, Value: 0, Usage: "least aligned documents to list"},
+			&cli.IntFlag{Name: "runs", Destination: &o.Runs, Value: 5, Usage: "last runs to list"},
 		},
-		Action: inspectAction,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return &exitError{code: exitFailure, err: errors.New("inspect: give one output folder (the --out of framealign run)")}
+			}
+			o.Out = c.Args().First()
+			return runInspect(o, c.App.Writer)
+		},
 	}
 }
 
-func inspectAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return &exitError{code: exitFailure, err: errors.New("inspect: give one output folder (the --out of framealign run)")}
-	}
-	out, err := report.Load(c.Args().First())
+// runInspect does `framealign inspect`: it reads the output folder and prints its
+// overview.
+func runInspect(o inspectOptions, stdout io.Writer) error {
+	out, err := report.Load(o.Out)
 	if err != nil {
 		return fmt.Errorf("inspect: %w", err)
 	}
@@ -45,11 +57,11 @@ func inspectAction(c *cli.Context) error {
 	if out.Documents.Has("year") {
 		tcol = "year"
 	}
-	printInspection(c.App.Writer, out.Dir, report.SummarizeWithBottom(out, c.Int("top"), c.Int("bottom"), c.Int("runs")), by, tcol)
+	printInspection(stdout, out.Dir, report.Summarize(out, o.Top, o.Bottom, o.Runs), by, tcol)
 	return nil
 }
 
-func printInspection(w io.Writer, dir string, s report.Summary, by, tcol string) {
+func printInspection(w io.Writer, dir string, s report.Overview, by, tcol string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	defer tw.Flush()
 	section := func(title string) {
@@ -76,7 +88,7 @@ func printInspection(w io.Writer, dir string, s report.Summary, by, tcol string)
 
 	section(fmt.Sprintf("top %d documents by alignment (reference excluded)", len(s.Top)))
 	fmt.Fprintln(tw, "  alignment\tsimilarity\ttokens\tdocument")
-	printDocs := func(docs []report.Document) {
+	printDocs := func(docs []report.Row) {
 		for _, d := range docs {
 			label := d.DocID
 			if l := report.Label(d, by, tcol); l != d.DocID && by != "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -11,7 +12,16 @@ import (
 	"github.com/framealign/framealign/report"
 )
 
+// reportOptions are the settings of `framealign report`, one field per flag.
+type reportOptions struct {
+	Out  string // the output folder to draw
+	HTML string // where to write the page; "" for OUT/report.html
+	report.Options
+	Groups string // comma-separated, split into Options.Groups
+}
+
 func reportCommand() *cli.Command {
+	var o reportOptions
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "draw an output folder as one self-contained HTML page",
@@ -22,58 +32,52 @@ func reportCommand() *cli.Command {
 			"most frequent mechanism phrases. The charts are inline SVG: the page has no scripts\n" +
 			"and loads nothing from the network.\n\n--where selects documents: " + report.FilterSyntax,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "html", Usage: "where to write the page (default: OUT/report.html)"},
-			&cli.StringFlag{Name: "where", Usage: "select documents, e.g. \"country in ('CHN','USA') and year >= 2010\""},
-			&cli.IntFlag{Name: "top", Value: 30, Usage: "documents in the heatmap and the evidence, most aligned first"},
-			&cli.StringFlag{Name: "by", Usage: "column giving a line each in the time charts (default: country, when present)"},
-			&cli.StringFlag{Name: "time", Usage: "column on the time charts' x axis (default: year, when present)"},
-			&cli.StringFlag{Name: "groups", Usage: "comma-separated values of --by to draw, e.g. CHN,USA (default: the selection's or the most aligned)"},
-			&cli.IntFlag{Name: "lines", Value: 8, Usage: "at most this many lines in the time charts"},
-			&cli.IntFlag{Name: "evidence", Value: 3, Usage: "evidence sentences per dimension"},
-			&cli.StringFlag{Name: "title", Value: "framealign report", Usage: "the page's title"},
+			&cli.StringFlag{Name: "html", Destination: &o.HTML, Usage: "where to write the page (default: OUT/report.html)"},
+			&cli.StringFlag{Name: "where", Destination: &o.Where, Usage: "select documents, e.g. \"country in ('CHN','USA') and year >= 2010\""},
+			&cli.IntFlag{Name: "top", Destination: &o.Top, Value: 30, Usage: "documents in the heatmap and the evidence, most aligned first"},
+			&cli.StringFlag{Name: "by", Destination: &o.By, Usage: "column giving a line each in the time charts (default: country, when present)"},
+			&cli.StringFlag{Name: "time", Destination: &o.Time, Usage: "column on the time charts' x axis (default: year, when present)"},
+			&cli.StringFlag{Name: "groups", Destination: &o.Groups, Usage: "comma-separated values of --by to draw, e.g. CHN,USA (default: the selection's or the most aligned)"},
+			&cli.IntFlag{Name: "lines", Destination: &o.Lines, Value: 8, Usage: "at most this many lines in the time charts"},
+			&cli.IntFlag{Name: "evidence", Destination: &o.Evidence, Value: 3, Usage: "evidence sentences per dimension"},
+			&cli.StringFlag{Name: "title", Destination: &o.Title, Value: "framealign report", Usage: "the page's title"},
 		},
-		Action: reportAction,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return &exitError{code: exitFailure, err: errors.New("report: give one output folder (the --out of framealign run)")}
+			}
+			o.Out = c.Args().First()
+			return runReport(o, c.App.Writer)
+		},
 	}
 }
 
-func reportAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return &exitError{code: exitFailure, err: errors.New("report: give one output folder (the --out of framealign run)")}
-	}
-	dir := c.Args().First()
-	out, err := report.Load(dir)
+// runReport does `framealign report`: it reads the output folder, builds the page
+// and writes it.
+func runReport(o reportOptions, stdout io.Writer) error {
+	out, err := report.Load(o.Out)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	var groups []string
-	for _, g := range strings.Split(c.String("groups"), ",") {
+	for _, g := range strings.Split(o.Groups, ",") {
 		if g = strings.TrimSpace(g); g != "" {
-			groups = append(groups, g)
+			o.Options.Groups = append(o.Options.Groups, g)
 		}
 	}
-	r, err := report.Build(out, report.Options{
-		Where:    c.String("where"),
-		Top:      c.Int("top"),
-		By:       c.String("by"),
-		Time:     c.String("time"),
-		Groups:   groups,
-		Lines:    c.Int("lines"),
-		Evidence: c.Int("evidence"),
-		Title:    c.String("title"),
-	})
+	r, err := report.Build(out, o.Options)
 	if err != nil {
 		return &exitError{code: exitFailure, err: fmt.Errorf("report: %w", err)}
 	}
-	path := c.String("html")
+	path := o.HTML
 	if path == "" {
-		path = filepath.Join(dir, "report.html")
+		path = filepath.Join(o.Out, "report.html")
 	}
 	if err := report.WriteHTML(path, r); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s: %d of %d documents selected, %d in the heatmap\n", path, r.Selected, r.Documents, len(r.Heatmap.Rows))
+	fmt.Fprintf(stdout, "wrote %s: %d of %d documents selected, %d in the heatmap\n", path, r.Selected, r.Documents, len(r.Heatmap.Rows))
 	if r.Trend == nil {
-		fmt.Fprintf(c.App.Writer, "no time chart: %s\n", r.TrendAbsent)
+		fmt.Fprintf(stdout, "no time chart: %s\n", r.TrendAbsent)
 	}
 	return nil
 }

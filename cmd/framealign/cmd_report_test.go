@@ -120,7 +120,7 @@ func testInspectSummarises(t *testing.T, out string) {
 	if !strings.Contains(said, itoa(len(loaded.Documents.Rows))+" documents (reference: ") {
 		t.Errorf("inspect does not give the document count %d and the reference:\n%s", len(loaded.Documents.Rows), said)
 	}
-	top := report.Summarize(loaded, 10, 5).Top[0]
+	top := report.Summarize(loaded, 10, 0, 5).Top[0]
 	lines := strings.Split(said, "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, "top 10 documents") {

@@ -24,135 +24,190 @@ import (
 	"github.com/framealign/framealign/pipeline"
 )
 
+// runOptions are the settings of `framealign run`, one field per flag.
+type runOptions struct {
+	Corpus      []string
+	Out         string
+	Workers     int
+	Framework   string
+	Reference   string
+	MetaPattern string
+	TextField   string
+	IDField     string
+	MaxBytes    int64
+	Engine      string
+	Full        bool
+	Strict      bool
+	Quiet       bool
+	CPUProfile  string
+	MemProfile  string
+}
+
 func runCommand() *cli.Command {
+	var o runOptions
+	// env names the environment variable that may set a flag (FRAMEALIGN_OUT for
+	// --out), for schedulers that configure a job by its environment.
+	env := func(flag string) []string {
+		return []string{"FRAMEALIGN_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
+	}
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "analyse a corpus and write the Parquet tables",
 		ArgsUsage: "CORPUS...",
 		Description: "Reads every document under the given folders and files, scores it against the framework\n" +
 			"and writes documents, scores, matches, phrases, entities, errors and runs tables to --out.\n" +
-			"On a folder that already holds tables, only new and changed documents are analysed.",
+			"On a folder that already holds tables, only new and changed documents are analysed.\n" +
+			"Every flag can also be set by the environment variable shown beside it.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder for the tables", Required: true},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "parallel annotation workers"},
-			&cli.StringFlag{Name: "framework", Usage: "framework YAML file (default: the embedded new model of major-country relations)"},
-			&cli.StringFlag{Name: "reference", Usage: "reference document to compare with (default: the embedded article)"},
-			&cli.StringFlag{Name: "meta-pattern", Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
-			&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSONL/CSV field holding the text"},
-			&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSONL/CSV field holding the document id"},
-			&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
-			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
-			&cli.BoolFlag{Name: "full", Usage: "re-analyse every document, ignoring the previous run"},
-			&cli.BoolFlag{Name: "strict", Usage: "exit 3 when any document fails"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary"},
-			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the run to this file"},
-			&cli.StringFlag{Name: "memprofile", Usage: "write a pprof memory profile (allocations of the run) to this file"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, EnvVars: env("out"), Destination: &o.Out, Usage: "output folder for the tables", Required: true},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, EnvVars: env("workers"), Destination: &o.Workers, Value: runtime.NumCPU(), Usage: "parallel annotation workers"},
+			&cli.StringFlag{Name: "framework", EnvVars: env("framework"), Destination: &o.Framework, Usage: "framework YAML file (default: the embedded new model of major-country relations)"},
+			&cli.StringFlag{Name: "reference", EnvVars: env("reference"), Destination: &o.Reference, Usage: "reference document to compare with (default: the embedded article)"},
+			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Destination: &o.MetaPattern, Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
+			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Destination: &o.TextField, Value: "text", Usage: "JSONL/CSV field holding the text"},
+			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Destination: &o.IDField, Value: "id", Usage: "JSONL/CSV field holding the document id"},
+			&cli.Int64Flag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
+			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
+			&cli.BoolFlag{Name: "full", EnvVars: env("full"), Destination: &o.Full, Usage: "re-analyse every document, ignoring the previous run"},
+			&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Destination: &o.Strict, Usage: "exit 3 when any document fails"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Destination: &o.Quiet, Usage: "no progress and no summary"},
+			&cli.StringFlag{Name: "cpuprofile", EnvVars: env("cpuprofile"), Destination: &o.CPUProfile, Usage: "write a pprof CPU profile of the run to this file"},
+			&cli.StringFlag{Name: "memprofile", EnvVars: env("memprofile"), Destination: &o.MemProfile, Usage: "write a pprof memory profile (allocations of the run) to this file"},
 		},
-		Action: runAction,
+		Action: func(c *cli.Context) error {
+			// First of all, so that an interrupt while the models load is an orderly stop too.
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			o.Corpus = c.Args().Slice()
+			return runRun(ctx, o, c.App.Writer, errWriter(c))
+		},
 	}
 }
 
-func runAction(c *cli.Context) error {
-	// First of all, so that an interrupt while the models load is an orderly stop too.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if c.NArg() == 0 {
-		return &exitError{code: exitFailure, err: errors.New("run: give at least one corpus folder or file")}
+// runRun does `framealign run`: it turns the options into a pipeline configuration,
+// runs the pipeline with progress on stderr, prints the summary on stdout and maps
+// the outcome to an exit code.
+func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
+	cfg, err := o.config()
+	if err != nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("run: %w", err)}
 	}
-	if mb := c.Int64("max-bytes"); mb <= 0 || mb > math.MaxInt32 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("run: --max-bytes %d: give a size from 1 byte to 2 GiB, the largest document framealign handles", mb)}
-	}
-	fw, err := loadFramework(c.String("framework"))
+	stopProfiles, err := startProfiles(o.CPUProfile, o.MemProfile)
 	if err != nil {
 		return err
 	}
-	refName, refText := framework.DefaultReference()
-	if p := c.String("reference"); p != "" {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("read reference: %w", err)
-		}
-		refName, refText = filepath.Base(p), string(b)
-	}
-	var mp *corpus.MetaPattern
-	if p := c.String("meta-pattern"); p != "" {
-		if mp, err = corpus.ParseMetaPattern(p); err != nil {
-			return fmt.Errorf("--meta-pattern: %w", err)
-		}
-	}
-	annotator, err := newEngine(c.String("engine"))
-	if err != nil {
-		return err
-	}
+	defer stopProfiles()
 
-	if p := c.String("cpuprofile"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if p := c.String("memprofile"); p != "" {
-		defer func() {
-			if f, err := os.Create(p); err == nil {
-				_ = pprof.Lookup("allocs").WriteTo(f, 0)
-				f.Close()
-			}
-		}()
-	}
-
-	stderr := c.App.ErrWriter
-	if stderr == nil {
-		stderr = os.Stderr
-	}
 	var prog *progressPrinter
-	if !c.Bool("quiet") {
+	if !o.Quiet {
 		prog = newProgressPrinter(stderr)
-	}
-	cfg := pipeline.Config{
-		Roots: c.Args().Slice(), Out: c.String("out"), Workers: c.Int("workers"),
-		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
-		ReadOptions: corpus.Options{TextField: c.String("text-field"), IDField: c.String("id-field"), MaxBytes: c.Int64("max-bytes")},
-		Full:        c.Bool("full"), Annotator: annotator, Version: buildVersion(),
-	}
-	if prog != nil {
 		cfg.Progress = prog.update
 	}
 	sum, err := pipeline.Run(ctx, cfg)
 	if prog != nil {
 		prog.finish()
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted, err: errors.New("interrupted; the previous tables, if any, are unchanged")}
-		}
-		if errors.Is(err, pipeline.ErrLocked) {
-			return &exitError{code: exitLocked, err: err}
-		}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted; the previous tables, if any, are unchanged")}
+	case errors.Is(err, pipeline.ErrLocked):
+		return &exitError{code: exitLocked, err: err}
+	case err != nil:
 		return err
 	}
-	if !c.Bool("quiet") {
-		printSummary(c.App.Writer, sum)
+	if !o.Quiet {
+		printSummary(stdout, sum)
 	}
-	if c.Bool("strict") && sum.Failed > 0 {
+	if o.Strict && sum.Failed > 0 {
 		return &exitError{code: exitStrict, err: fmt.Errorf("%d documents failed (see %s)", sum.Failed, filepath.Join(sum.Out, "errors.parquet"))}
 	}
 	return nil
 }
 
+// config checks the options and loads what they name: the framework, the
+// reference, the file-name pattern and the annotation engine.
+func (o runOptions) config() (pipeline.Config, error) {
+	if len(o.Corpus) == 0 {
+		return pipeline.Config{}, errors.New("give at least one corpus folder or file")
+	}
+	if o.MaxBytes <= 0 || o.MaxBytes > math.MaxInt32 {
+		return pipeline.Config{}, fmt.Errorf("--max-bytes %d: give a size from 1 byte to 2 GiB, the largest document framealign handles", o.MaxBytes)
+	}
+	fw, err := loadFramework(o.Framework)
+	if err != nil {
+		return pipeline.Config{}, err
+	}
+	refName, refText := framework.DefaultReference()
+	if o.Reference != "" {
+		b, err := os.ReadFile(o.Reference)
+		if err != nil {
+			return pipeline.Config{}, fmt.Errorf("--reference: %w", err)
+		}
+		refName, refText = filepath.Base(o.Reference), string(b)
+	}
+	var mp *corpus.MetaPattern
+	if o.MetaPattern != "" {
+		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
+			return pipeline.Config{}, fmt.Errorf("--meta-pattern: %w", err)
+		}
+	}
+	engine, err := newEngine(o.Engine)
+	if err != nil {
+		return pipeline.Config{}, err
+	}
+	return pipeline.Config{
+		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
+		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
+		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: o.MaxBytes},
+		Full:        o.Full, Annotator: engine, Version: buildVersion(),
+	}, nil
+}
+
+// startProfiles starts the CPU profile and arranges the memory profile the flags ask
+// for; the returned function stops and writes them.
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if mem != "" {
+		stops = append(stops, func() {
+			if f, err := os.Create(mem); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		})
+	}
+	return stop, nil
+}
+
+// loadFramework returns the framework in path, or the embedded default for "".
 func loadFramework(path string) (*framework.Framework, error) {
 	if path == "" {
 		return framework.Default(), nil
 	}
-	fw, err := framework.Load(path)
-	if err != nil {
-		return nil, fmt.Errorf("framework %s: %w (run `framealign framework check %s` for every problem)", path, err, path)
+	return framework.Load(path) // its errors name the file, and each problem's line
+}
+
+// errWriter is where a command writes progress and warnings.
+func errWriter(c *cli.Context) io.Writer {
+	if c.App.ErrWriter != nil {
+		return c.App.ErrWriter
 	}
-	return fw, nil
+	return os.Stderr
 }
 
 func printSummary(w io.Writer, s *pipeline.Summary) {

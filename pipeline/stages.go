@@ -1,0 +1,267 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/framealign/framealign/corpus"
+	"github.com/framealign/framealign/output"
+)
+
+// The stages of a run, in the Go pipeline pattern: each takes its input channel and
+// returns its output channel, which it closes when its input is drained; every
+// goroutine ends when the context is cancelled. Items leave the read stage in
+// discovery order, numbered; the workers of the middle stages may reorder them; the
+// write stage restores the order.
+
+// stage runs f on every item of in with n workers and sends what f returns on the
+// channel it returns. An error from f stops the run.
+func stage[T any](ctx context.Context, g *errgroup.Group, n int, in <-chan T, f func(context.Context, T) (T, error)) <-chan T {
+	out := make(chan T, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for v := range in {
+				v, err := f(ctx, v)
+				if err != nil {
+					return err
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error { wg.Wait(); close(out); return nil })
+	return out
+}
+
+// read is the discover-and-read stage: the reference first, then the documents of
+// every discovered file in discovery order, one file at a time, each tagged with
+// what the previous run already has of it. A file that cannot be read, or a record
+// that cannot, becomes an item that carries its error row.
+func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
+	out := make(chan *item, r.cfg.Workers)
+	g.Go(func() error {
+		defer close(out)
+		seq := 0
+		send := func(it *item) error {
+			select {
+			case r.inflight <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			it.seq = seq
+			seq++
+			select {
+			case out <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		ref := "reference/" + r.cfg.ReferenceName
+		if err := send(r.newItem(corpus.Document{ID: ref, Source: ref, Format: corpus.FormatTXT,
+			Encoding: corpus.EncodingUTF8, Text: r.cfg.ReferenceText})); err != nil {
+			return err
+		}
+		seen := map[string]string{} // doc_id -> the source it was first read from
+		for fi, f := range r.disc.Files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) error {
+				if first, dup := seen[d.ID]; dup {
+					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
+						Error: fmt.Sprintf("duplicate doc_id: %q was already read from %s", d.ID, first)}})
+				}
+				seen[d.ID] = d.Source
+				if r.cfg.MetaPattern != nil {
+					if d.Meta == nil {
+						d.Meta = map[string]string{}
+					}
+					for k, v := range r.cfg.MetaPattern.Apply(f.RelPath) {
+						d.Meta[k] = v
+					}
+				}
+				it := r.newItem(d)
+				it.files = fi
+				return send(it)
+			})
+			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+				return ctx.Err()
+			}
+			for _, re := range recErrs {
+				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: re.DocID, Stage: StageRead, Error: re.Reason}}); err != nil {
+					return err
+				}
+			}
+			if err != nil {
+				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: f.RelPath, Stage: StageRead, Error: err.Error()}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// newItem puts a document in flight, with what the previous run has of it: nothing
+// (added), rows that still stand (unchanged), rows of another framework whose
+// framework-independent part stands (changed, re-scored), or nothing usable (changed).
+func (r *run) newItem(d corpus.Document) *item {
+	it := &item{doc: d, status: statusAdded}
+	if r.prev == nil {
+		return it
+	}
+	p, ok := r.prev.docs[d.ID]
+	if !ok {
+		return it
+	}
+	it.status = statusChanged
+	keys := r.analyzer.keys
+	if p.ContentSHA256 != sha256Hex(d.Text) {
+		return it
+	}
+	switch {
+	case p.AnalysisSHA256 == keys.analysis:
+		it.status, it.reuse = statusUnchanged, true
+	case p.BaseSHA256 == keys.base:
+		it.rescore = true // only the framework changed: entities and similarity stand
+	}
+	return it
+}
+
+// annotate is the annotate stage's work on one item: the annotation of its text, from
+// the cache when the text was seen before.
+func (r *run) annotate(ctx context.Context, it *item) (*item, error) {
+	if it.err != nil || it.reuse {
+		return it, nil
+	}
+	ann, err := r.analyzer.Annotate(ctx, it.doc.Text)
+	if err != nil {
+		var de *DocumentError
+		if !errors.As(err, &de) {
+			return nil, err // the run was cancelled
+		}
+		it.err = documentErrorRow(it.doc, de)
+		return it, nil
+	}
+	it.ann = ann
+	return it, nil
+}
+
+// analyse is the analyse stage's work on one item: its rows.
+func (r *run) analyse(ctx context.Context, it *item) (*item, error) {
+	if it.err != nil || it.reuse {
+		return it, nil
+	}
+	var prior *Prior
+	if it.rescore {
+		var err error
+		if prior, err = r.prev.prior(it.doc.ID); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := r.analyzer.Analyse(it.doc, it.ann, prior)
+	r.analyzer.release(it.ann)
+	it.ann = nil // the writer needs rows, not tokens
+	if err != nil {
+		var de *DocumentError
+		if !errors.As(err, &de) {
+			return nil, err
+		}
+		it.err = documentErrorRow(it.doc, de)
+		return it, nil
+	}
+	it.rows = rows
+	return it, nil
+}
+
+func documentErrorRow(d corpus.Document, e *DocumentError) *output.Error {
+	return &output.Error{Source: d.Source, DocID: d.ID, Stage: e.Stage, Error: e.Reason}
+}
+
+// write is the write stage: it restores discovery order, writes each document's rows
+// (computed now, or the previous run's) and keeps the documents rows, error rows and
+// counts for the commit.
+func (r *run) write(ctx context.Context, in <-chan *item) error {
+	pending := map[int]*item{}
+	next := 0
+	prog := Progress{FilesTotal: len(r.disc.Files)}
+	lastReport := time.Time{}
+	report := func() {
+		prog.Elapsed = time.Since(r.started)
+		r.cfg.Progress(prog)
+		lastReport = time.Now()
+	}
+	for it := range in {
+		pending[it.seq] = it
+		for {
+			cur, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := r.record(cur, &prog); err != nil {
+				return err
+			}
+			<-r.inflight
+			if r.cfg.Progress != nil && time.Since(lastReport) > 100*time.Millisecond {
+				report()
+			}
+		}
+	}
+	if ctx.Err() == nil { // every file read, including those that gave no document
+		prog.FilesDone = len(r.disc.Files)
+	}
+	if r.cfg.Progress != nil {
+		report()
+	}
+	return nil
+}
+
+// record writes one item, in order, and counts it.
+func (r *run) record(it *item, prog *Progress) error {
+	if it.files > prog.FilesDone {
+		prog.FilesDone = it.files
+	}
+	if it.err != nil {
+		r.errors = append(r.errors, *it.err)
+		r.sum.Failed++
+		prog.Failed++
+		return nil
+	}
+	row, err := r.tables.writeDocument(it, r.prev, r.analyzer.documentRow(it.doc))
+	if err != nil {
+		return err
+	}
+	r.docRows = append(r.docRows, row)
+	prog.Documents++
+	prog.Tokens += row.NTokens
+	r.sum.Tokens += row.NTokens
+	if it.seq == 0 { // the embedded reference is not a file of the corpus
+		return nil
+	}
+	switch it.status {
+	case statusAdded:
+		r.sum.Added++
+	case statusChanged:
+		r.sum.Changed++
+	default:
+		r.sum.Unchanged++
+	}
+	return nil
+}
