@@ -81,8 +81,33 @@ var statFile = os.Stat
 // single records, and a non-nil error whose text is a reason a person understands when
 // the whole file cannot be used. If emit returns an error, Read stops and returns that
 // error unchanged. Read does not panic on any input.
-func Read(f File, opts Options, emit func(Document) error) (recErrs []RecordError, err error) {
-	opts = opts.withDefaults()
+func Read(f File, opts Options, emit func(Document) error) ([]RecordError, error) {
+	return guarded(f.Path, emit, func(emit func(Document) error) ([]RecordError, error) {
+		return readFile(f, opts.withDefaults(), emit)
+	})
+}
+
+// ReadBytes reads the documents of a file whose content is already in memory (read
+// from object storage, say): relPath, the file's path in its corpus, names the
+// format and becomes the documents' doc_id and source; content is the file's bytes as
+// stored, compressed when the name ends in .gz. It behaves as Read on that file.
+func ReadBytes(relPath string, content []byte, opts Options, emit func(Document) error) ([]RecordError, error) {
+	return guarded(relPath, emit, func(emit func(Document) error) ([]RecordError, error) {
+		opts = opts.withDefaults()
+		ff, err := supported(relPath)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkSize(ff, int64(len(content)), opts); err != nil {
+			return nil, err
+		}
+		return readContent(File{Path: relPath, RelPath: relPath, Size: int64(len(content))}, ff, bytes.NewReader(content), int64(len(content)), opts, emit)
+	})
+}
+
+// guarded runs a read, turning a panic in a reader into the file's error (a bug here
+// or in a format library, reported for the one file instead of ending the run).
+func guarded(name string, emit func(Document) error, read func(func(Document) error) ([]RecordError, error)) (recErrs []RecordError, err error) {
 	var emitErr error
 	guardedEmit := func(d Document) error {
 		emitErr = emit(d)
@@ -94,21 +119,41 @@ func Read(f File, opts Options, emit func(Document) error) (recErrs []RecordErro
 				err = emitErr
 				return
 			}
-			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(f.Path), p)
+			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(name), p)
 		}
 	}()
-	return read(f, opts, guardedEmit)
+	return read(guardedEmit)
 }
 
-func read(f File, opts Options, emit func(Document) error) ([]RecordError, error) {
-	ff := formatOf(f.Path)
+// supported is the format a file name announces, or the reason it is not read.
+func supported(name string) (fileFormat, error) {
+	ff := formatOf(name)
 	if ff.format == nil {
-		return nil, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
+		return ff, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
+	}
+	return ff, nil
+}
+
+// checkSize refuses content that is empty, or above --max-bytes for a one-document
+// format (record formats are held to it record by record).
+func checkSize(ff fileFormat, size int64, opts Options) error {
+	if !ff.format.records && size > opts.MaxBytes {
+		return &TooLargeError{Size: size, Max: opts.MaxBytes}
+	}
+	if size == 0 {
+		return ErrEmpty
+	}
+	return nil
+}
+
+func readFile(f File, opts Options, emit func(Document) error) ([]RecordError, error) {
+	ff, err := supported(f.Path)
+	if err != nil {
+		return nil, err
 	}
 	if f.RelPath == "" {
 		f.RelPath = filepath.Base(f.Path)
 	}
-
 	info, err := statFile(f.Path)
 	if err != nil {
 		return nil, openError(err)
@@ -117,31 +162,41 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 		// Opening a named pipe would block forever; a folder has no content to read.
 		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
 	}
-	if !ff.format.records && info.Size() > opts.MaxBytes {
-		return nil, &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
-	}
-	if info.Size() == 0 {
-		return nil, ErrEmpty
+	if err := checkSize(ff, info.Size(), opts); err != nil {
+		return nil, err
 	}
 	fh, err := openFile(f.Path)
 	if err != nil {
 		return nil, openError(err)
 	}
 	defer fh.Close()
-	in := &input{file: f, opts: opts, format: ff.format.name, fh: fh, size: info.Size(), gzip: ff.gzip}
-	if ff.noExt {
-		data, err := in.bytes()
-		if err != nil {
-			return nil, err
-		}
-		fm := sniffFormat(data[:min(len(data), 8<<10)])
-		if fm == nil {
-			return nil, fmt.Errorf("%w: no extension and not text (%s)", ErrUnsupported, supportedList)
-		}
-		in.format = fm.name
-		return fm.read(in, emit)
+	return readContent(f, ff, fh, info.Size(), opts, emit)
+}
+
+// readContent hands opened content to its format's reader; a file without extension
+// is read as what its first bytes say it is.
+func readContent(f File, ff fileFormat, content content, size int64, opts Options, emit func(Document) error) ([]RecordError, error) {
+	in := &input{file: f, opts: opts, format: ff.format.name, content: content, size: size, gzip: ff.gzip}
+	if !ff.noExt {
+		return ff.format.read(in, emit)
 	}
-	return ff.format.read(in, emit)
+	data, err := in.bytes()
+	if err != nil {
+		return nil, err
+	}
+	fm := sniffFormat(data[:min(len(data), 8<<10)])
+	if fm == nil {
+		return nil, fmt.Errorf("%w: no extension and not text (%s)", ErrUnsupported, supportedList)
+	}
+	in.format = fm.name
+	return fm.read(in, emit)
+}
+
+// content is an input's bytes as stored: an open file, or bytes in memory.
+type content interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
 }
 
 // input is one opened file on its way to its format's reader, which takes its content
@@ -149,13 +204,13 @@ func read(f File, opts Options, emit func(Document) error) ([]RecordError, error
 // random access (readerAt). Each is decompressed when the name ends in .gz and held
 // to --max-bytes.
 type input struct {
-	file   File
-	opts   Options
-	format string // the format's name, for Document.Format
-	fh     *os.File
-	size   int64 // of the file on disk
-	gzip   bool
-	data   []byte // the whole content, once read
+	file    File
+	opts    Options
+	format  string // the format's name, for Document.Format
+	content content
+	size    int64 // of the content as stored
+	gzip    bool
+	data    []byte // the whole content, once read
 }
 
 // bytes returns the whole content, decompressed.
@@ -166,9 +221,9 @@ func (in *input) bytes() ([]byte, error) {
 	var data []byte
 	var err error
 	if in.gzip {
-		data, err = readAllGzip(in.fh, in.opts.MaxBytes)
+		data, err = readAllGzip(in.content, in.opts.MaxBytes)
 	} else {
-		data, err = readAllSized(in.fh, in.size, in.opts.MaxBytes)
+		data, err = readAllSized(in.content, in.size, in.opts.MaxBytes)
 	}
 	if err != nil {
 		return nil, err
@@ -182,14 +237,14 @@ func (in *input) bytes() ([]byte, error) {
 
 // records returns the decoded stream of a many-record file (see recordStream).
 func (in *input) records() (*recordReader, error) {
-	return recordStream(in.fh, in.gzip, in.opts.MaxBytes)
+	return recordStream(in.content, in.gzip, in.opts.MaxBytes)
 }
 
 // readerAt gives random access to the content: the file itself, or its decompressed
 // bytes when it is compressed.
 func (in *input) readerAt() (io.ReaderAt, int64, error) {
 	if !in.gzip && in.data == nil {
-		return in.fh, in.size, nil
+		return in.content, in.size, nil
 	}
 	data, err := in.bytes()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -243,5 +244,33 @@ func TestReadExtensionlessTextAsTxt(t *testing.T) {
 	doc := readOne(t, writeFile(t, t.TempDir(), "README", []byte("Speeches of the 70th session.\n")))
 	if doc.Format != "txt" || doc.Text != "Speeches of the 70th session.\n" {
 		t.Errorf("got format %q text %q", doc.Format, doc.Text)
+	}
+}
+
+// ReadBytes, for content already in memory (object storage), gives what Read gives
+// for the same file: the same documents, or the same reason.
+func TestReadBytesGivesWhatReadGives(t *testing.T) {
+	dir := t.TempDir()
+	speech, err := os.ReadFile(filepath.Join("testdata", "ungdc", "Session 79 - 2024", "CHN_79_2024.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"id":"a","text":"Mutual respect."}` + "\n" + `{"id":"b","text":"Win-win cooperation."}` + "\n"))
+	zw.Close()
+	for name, data := range map[string][]byte{
+		"CHN_79_2024.txt":  speech,
+		"records.jsonl.gz": gz.Bytes(),
+		"empty.txt":        {},
+		"photo.png":        {0x89, 'P', 'N', 'G'},
+	} {
+		p := writeFile(t, dir, name, data)
+		want, wantRecErrs, wantErr := readPath(t, p, Options{})
+		var got []Document
+		gotRecErrs, gotErr := ReadBytes(name, data, Options{}, func(d Document) error { got = append(got, d); return nil })
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(gotRecErrs, wantRecErrs) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: ReadBytes gave %d documents, %v, %v; Read gave %d, %v, %v", name, len(got), gotRecErrs, gotErr, len(want), wantRecErrs, wantErr)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,7 +26,7 @@ type recordReader struct {
 // recordStream prepares a JSONL or CSV file for streaming: it checks a gzip stream whole
 // first, then looks at the first 64 KiB for a byte order mark and for binary content.
 // Lines that are not UTF-8 are decoded one by one later (see decodeRecordBytes).
-func recordStream(fh *os.File, gz bool, max int64) (*recordReader, error) {
+func recordStream(fh io.ReadSeeker, gz bool, max int64) (*recordReader, error) {
 	var r io.Reader = fh
 	if gz {
 		// The stream is checked whole before any record is emitted (a truncated file
