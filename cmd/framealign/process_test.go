@@ -199,12 +199,11 @@ func TestRunInterruptedExits130AndKeepsThePreviousTables(t *testing.T) {
 	}
 	waitForLock(t, out)
 	time.Sleep(200 * time.Millisecond)
-	start := time.Now()
+	// That the interrupt reaches inside the document being annotated, rather than
+	// waiting for it, is shown without a clock by the engines' and the pipeline's
+	// cancellation tests (TestRunStopsInsideALongDocumentWhenInterrupted).
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("took %s to stop after SIGINT", took)
-	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit = %v, want 130", err)

@@ -18,10 +18,16 @@ const ProseName = "prose-v2.0.0"
 type Prose struct {
 	load  sync.Once
 	model *prose.Model
+	// call annotates with prose; tests put a call that blocks in its place.
+	call func(text string) (*Annotation, error)
 }
 
 // NewProse returns a prose engine with its own model, loaded on first use.
-func NewProse() *Prose { return &Prose{} }
+func NewProse() *Prose {
+	p := &Prose{}
+	p.call = p.annotate
+	return p
+}
 
 // Name identifies the engine in runs.parquet.
 func (p *Prose) Name() string { return ProseName }
@@ -42,7 +48,7 @@ func (p *Prose) Annotate(ctx context.Context, text string) (*Annotation, error) 
 	}
 	done := make(chan result, 1)
 	go func() {
-		ann, err := p.annotate(text)
+		ann, err := p.call(text)
 		done <- result{ann, err}
 	}()
 	select {

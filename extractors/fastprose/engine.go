@@ -238,8 +238,10 @@ func (d *fastDoc) tag(ctx context.Context, st *fastStats) error {
 	emptyID := m.vocab.id("")
 	p1, p2 := m.ctxStartIDs[0], m.ctxStartIDs[1]
 	for i, o := range d.obj {
-		if i&cancelEvery == cancelEvery-1 && ctx.Err() != nil {
-			return ctx.Err()
+		if i&(cancelEvery-1) == cancelEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
 		w := d.info[o]
 		var tag string
@@ -399,8 +401,10 @@ func (d *fastDoc) classify(ctx context.Context, st *fastStats) error {
 	hist := make([]int32, n) // vocab id of simplePOS(label) per position
 	nl := len(m.labels)
 	for i, o := range d.obj {
-		if i&cancelEvery == cancelEvery-1 && ctx.Err() != nil {
-			return ctx.Err()
+		if i&(cancelEvery-1) == cancelEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
 		w := d.info[o]
 		nextPos, nextWord := m.idNone, m.idNone
