@@ -1,15 +1,14 @@
 package cues
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/internal/jsonl"
 
 	"github.com/framealign/framealign/framework"
 )
@@ -49,23 +48,11 @@ type Report struct {
 
 // ReadGold reads a gold file of JSON lines ({"id","doc","sentence","text","labels"}).
 func ReadGold(r io.Reader) ([]GoldSentence, error) {
-	var out []GoldSentence
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var g GoldSentence
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			return nil, fmt.Errorf("gold line %d: %w", line, err)
-		}
-		out = append(out, g)
+	sents, err := jsonl.Read[GoldSentence](r)
+	if err != nil {
+		return nil, fmt.Errorf("gold %w", err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read gold: %w", err)
-	}
-	return out, nil
+	return sents, nil
 }
 
 // Evaluate runs every gold sentence through the annotator and the matcher

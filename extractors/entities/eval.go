@@ -1,14 +1,13 @@
 package entities
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/internal/jsonl"
 )
 
 // ScoredTypes are the labels the entity evaluation scores: the ones prose and
@@ -88,21 +87,9 @@ type mention struct{ text, label, iso3 string }
 // resolver and scores the mentions: a predicted mention is right when a gold mention
 // of the same paragraph has the same text and type, each gold mention matching once.
 func Evaluate(ctx context.Context, gold io.Reader, annotator annotate.Annotator, resolver *Resolver) (*Report, error) {
-	var paras []goldParagraph
-	sc := bufio.NewScanner(gold)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var p goldParagraph
-		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			return nil, fmt.Errorf("gold entities line %d: %w", line, err)
-		}
-		paras = append(paras, p)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read gold entities: %w", err)
+	paras, err := jsonl.Read[goldParagraph](gold)
+	if err != nil {
+		return nil, fmt.Errorf("gold entities %w", err)
 	}
 
 	rep := &Report{Paragraphs: len(paras), ResolvedByType: map[string]Score{}, BaselineByType: map[string]Score{}}
