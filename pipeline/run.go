@@ -59,6 +59,10 @@ type Summary struct {
 	Skipped                                    int
 	Tokens                                     int64
 	AnnotatorCalls                             int // documents the annotation engine was run on (cache misses)
+	// MetaColumns is the number of metadata columns of documents.parquet; MetaExtraKeys
+	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
+	// its meta_extra column.
+	MetaColumns, MetaExtraKeys int
 	Elapsed                                    time.Duration
 	Out                                        string
 	Tables                                     []string
