@@ -63,9 +63,9 @@ type Summary struct {
 	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
 	// its meta_extra column.
 	MetaColumns, MetaExtraKeys int
-	Elapsed                                    time.Duration
-	Out                                        string
-	Tables                                     []string
+	Elapsed                    time.Duration
+	Out                        string
+	Tables                     []string
 }
 
 // Stage names used in errors.parquet.
