@@ -133,6 +133,9 @@ func guarded(name string, emit func(Document) error, read func(func(Document) er
 func supported(name string) (fileFormat, error) {
 	ff := formatOf(name)
 	if ff.format == nil {
+		if hint, ok := legacyHints[strings.TrimSuffix(ff.unknownExt, ".gz")]; ok {
+			return ff, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, hint)
+		}
 		return ff, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
 	}
 	return ff, nil
