@@ -52,6 +52,8 @@ var formats = []*format{
 	{name: FormatTSV, exts: []string{".tsv"}, records: true, read: readCSV},
 	{name: FormatPDF, exts: []string{".pdf"}, sniff: looksPDF, read: readPDF},
 	{name: FormatXLSX, exts: []string{".xlsx", ".xlsm"}, records: true, read: readXLSX},
+	{name: FormatDOCX, exts: []string{".docx", ".docm"}, read: readDOCX},
+	{name: FormatODT, exts: []string{".odt"}, read: readODT},
 }
 
 // byExt maps a lower-case extension to its format.
