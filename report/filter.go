@@ -194,7 +194,7 @@ type literal struct {
 	n     float64
 	b     bool
 	t     time.Time // the string as a date or timestamp, for such columns
-	kind  Kind // KindString, KindFloat or KindBool
+	kind  Kind      // KindString, KindFloat or KindBool
 	token token
 }
 
