@@ -93,7 +93,7 @@ func HeatmapSVG(h Heatmap, dims []Dimension) template.HTML {
 		if row.IsReference {
 			cls += " reference"
 		}
-		fmt.Fprintf(&b, `<text class="%s" x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`, cls, labelW-8, y+cellH/2+4, esc(row.DocID), esc(truncate(row.Label, 28)))
+		fmt.Fprintf(&b, `<text class="%s" x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`, cls, labelW-8, y+cellH/2+4, esc(row.DocID), esc(truncate(row.Label, 26)))
 		for i, v := range row.Rates {
 			fill, dark := heatColor(v, h.Max)
 			x := gridX + i*cellW
@@ -163,7 +163,7 @@ func shortNum(v float64) string {
 func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template.HTML {
 	const (
 		width, height = 500, 300
-		ml, mr        = 56, 16
+		ml, mr        = 56, 26 // room for half a "2025-01" tick label at the right end
 		mt, mb        = 28, 46
 	)
 	pw, ph := float64(width-ml-mr), float64(height-mt-mb)
@@ -199,11 +199,7 @@ func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template
 	for t := math.Ceil(tmin/xstep) * xstep; t <= tmax; t += xstep {
 		x := sx(t)
 		fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#8a939e"/>`, x, float64(mt)+ph, x, float64(mt)+ph+5)
-		anchor := "middle" // a label at the right edge ends there, not beyond the chart
-		if x > float64(width-mr)-20 {
-			anchor = "end"
-		}
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x, float64(mt)+ph+18, anchor, esc(tick(t)))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, float64(mt)+ph+18, esc(tick(t)))
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#8a939e"/>`, ml, float64(mt)+ph, width-mr, float64(mt)+ph)
 	axis := tr.Time
@@ -246,7 +242,7 @@ func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template
 }
 
 // binTicks picks the step between ticks of a date axis spanning span periods of bin
-// (at most about eight ticks, at round periods: every 3, 6 or 12 months, ...) and
+// (at most about six ticks, at round periods: every 3, 6 or 12 months, ...) and
 // the function that labels them; a tick of a whole year is labelled by the year.
 func binTicks(bin string, span float64) (step float64, label func(float64) string) {
 	steps := map[string][]float64{
@@ -257,7 +253,7 @@ func binTicks(bin string, span float64) (step float64, label func(float64) strin
 	}[bin]
 	step = steps[len(steps)-1]
 	for _, s := range steps {
-		if span/s <= 8 {
+		if span/s <= 6 {
 			step = s
 			break
 		}
