@@ -83,7 +83,7 @@ func TestFrontMatterTypesInDuckDB(t *testing.T) {
 	})
 	var published time.Time
 	var day time.Time
-	err = db.QueryRow(`select published_time, date from read_parquet('` + docs + `')
+	err = db.QueryRow(`select published_time, date from read_parquet('`+docs+`')
 		where doc_id like '%meeting-with-president-xi-jinping-of-the-peoples-republic-of-china-2.md'`).Scan(&published, &day)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestFrontMatterTypesInDuckDB(t *testing.T) {
 		t.Errorf("published_time %v, date %v", published, day)
 	}
 	var n, months int
-	if err := db.QueryRow(`select count(*), count(distinct date_trunc('month', date)) from read_parquet('` + docs + `')
+	if err := db.QueryRow(`select count(*), count(distinct date_trunc('month', date)) from read_parquet('`+docs+`')
 		where not is_reference and date >= date '2021-01-01' and published_time > timestamp '2021-01-01 00:00:00'`).Scan(&n, &months); err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +159,8 @@ func TestRecordAndFileNameTypesInDuckDB(t *testing.T) {
 	})
 	var name string
 	var year int64
-	if err := db.QueryRow(`select json_extract_string(speaker, '$.name'), (select year from read_parquet('` + docs + `') where country = 'CHN')
-		from read_parquet('` + docs + `') where list_contains(topics, 'china')`).Scan(&name, &year); err != nil {
+	if err := db.QueryRow(`select json_extract_string(speaker, '$.name'), (select year from read_parquet('`+docs+`') where country = 'CHN')
+		from read_parquet('`+docs+`') where list_contains(topics, 'china')`).Scan(&name, &year); err != nil {
 		t.Fatal(err)
 	}
 	if name != "Wang Yi" || year != 2015 {
