@@ -185,9 +185,9 @@ func TestDiscoverSortsFormatsAndRefusesUnknownOnes(t *testing.T) {
 		got[p.RelPath] = p.Reason
 	}
 	want := map[string]string{
-		"blob":           "unsupported format: no extension and not text (framealign reads .txt .md .html .jsonl .csv .tsv .pdf, optionally .gz)",
-		"slides.pptx":    "unsupported format .pptx (framealign reads .txt .md .html .jsonl .csv .tsv .pdf, optionally .gz)",
-		"archive.tar.gz": "unsupported format .tar.gz (framealign reads .txt .md .html .jsonl .csv .tsv .pdf, optionally .gz)",
+		"blob":           "unsupported format: no extension and not text (framealign reads .txt .md .html .jsonl .csv .tsv .pdf .xlsx .docx .odt, optionally .gz)",
+		"slides.pptx":    "unsupported format .pptx (framealign reads .txt .md .html .jsonl .csv .tsv .pdf .xlsx .docx .odt, optionally .gz)",
+		"archive.tar.gz": "unsupported format .tar.gz (framealign reads .txt .md .html .jsonl .csv .tsv .pdf .xlsx .docx .odt, optionally .gz)",
 	}
 	for k, v := range want {
 		if got[k] != v {

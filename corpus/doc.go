@@ -4,10 +4,12 @@
 // sorts what it meets into Files to read, Skipped files (hidden files and macOS debris such
 // as AppleDouble "._*" files and .DS_Store) and Problems (paths it could not use, with a
 // reason a person understands). Read turns one File into Documents: one for plain text,
-// Markdown, HTML and PDF files, one per record for JSONL and CSV/TSV files, each
-// optionally gzip-compressed. It detects the text encoding (UTF-8 with or without BOM,
-// UTF-16 with BOM, Windows-1252) so every Document.Text is valid UTF-8 with "\n" line
-// ends. MetaPattern turns parts of file names into metadata.
+// Markdown, HTML, PDF, Word (.docx) and OpenDocument (.odt) files, one per record for
+// JSONL, CSV/TSV and Excel (.xlsx) files, each optionally gzip-compressed. It detects
+// the text encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252) so every
+// Document.Text is valid UTF-8 with "\n" line ends. Metadata (front matter, record
+// fields, document properties) is typed: see Value and ParseText. MetaPattern turns
+// parts of file names into metadata.
 //
 // What does not live here: analysis of the text (extractors), the order and concurrency
 // of the run (pipeline) and any printing (cmd). Errors returned by Read carry the reason

@@ -15,6 +15,9 @@ const (
 	FormatCSV   = "csv"
 	FormatTSV   = "tsv"
 	FormatPDF   = "pdf"
+	FormatXLSX  = "xlsx"
+	FormatDOCX  = "docx"
+	FormatODT   = "odt"
 )
 
 // A format is one kind of input file: the names that announce it, how its content is
@@ -48,6 +51,9 @@ var formats = []*format{
 	{name: FormatCSV, exts: []string{".csv"}, records: true, read: readCSV},
 	{name: FormatTSV, exts: []string{".tsv"}, records: true, read: readCSV},
 	{name: FormatPDF, exts: []string{".pdf"}, sniff: looksPDF, read: readPDF},
+	{name: FormatXLSX, exts: []string{".xlsx", ".xlsm"}, records: true, read: readXLSX},
+	{name: FormatDOCX, exts: []string{".docx", ".docm"}, read: readDOCX},
+	{name: FormatODT, exts: []string{".odt"}, read: readODT},
 }
 
 // byExt maps a lower-case extension to its format.

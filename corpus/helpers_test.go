@@ -59,3 +59,15 @@ func wantErr(t testing.TB, what string, err error, want string) {
 		t.Fatalf("%s: error %q, want %q", what, err.Error(), want)
 	}
 }
+
+// metaOf writes a document's metadata as "kind text" by key, for comparisons.
+func metaOf(d Document) map[string]string {
+	if d.Meta == nil {
+		return nil
+	}
+	out := make(map[string]string, len(d.Meta))
+	for k, v := range d.Meta {
+		out[k] = v.Kind.String() + " " + v.Text
+	}
+	return out
+}

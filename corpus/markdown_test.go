@@ -1,6 +1,9 @@
 package corpus
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestReadMarkdownFrontMatterBecomesMeta(t *testing.T) {
 	src := "---\ntitle: Address to the 70th Session\ncountry: CHN\nsession: 70\ndate: 2015-09-28\ntags: [peace, development]\nspeaker:\n  name: Xi\nempty:\n---\n# Address\n\nWe call for win-win cooperation.\r\n"
@@ -8,14 +11,10 @@ func TestReadMarkdownFrontMatterBecomesMeta(t *testing.T) {
 	if doc.Title != "Address to the 70th Session" {
 		t.Errorf("title %q", doc.Title)
 	}
-	want := map[string]string{"country": "CHN", "session": "70", "date": "2015-09-28"}
-	if len(doc.Meta) != len(want) {
-		t.Errorf("meta %v, want only the scalars %v", doc.Meta, want)
-	}
-	for k, v := range want {
-		if doc.Meta[k] != v {
-			t.Errorf("meta[%s] = %q, want %q", k, doc.Meta[k], v)
-		}
+	want := map[string]string{"country": "string CHN", "session": "integer 70", "date": "date 2015-09-28",
+		"tags": `list ["peace","development"]`, "speaker": `json {"name":"Xi"}`}
+	if got := metaOf(doc); !reflect.DeepEqual(got, want) {
+		t.Errorf("meta %v, want %v", got, want)
 	}
 	if doc.Text != "# Address\n\nWe call for win-win cooperation.\n" || doc.Format != "md" {
 		t.Errorf("text %q format %q", doc.Text, doc.Format)

@@ -108,6 +108,22 @@ func (m *MetaPattern) Fields() []string {
 // String returns the pattern as written.
 func (m *MetaPattern) String() string { return m.pattern }
 
+// Values is Apply with each part typed by its form (ParseText): "70" is an integer,
+// "2015-09-28" a date, "CHN" a string.
+func (m *MetaPattern) Values(relPath string) map[string]Value {
+	parts := m.Apply(relPath)
+	if parts == nil {
+		return nil
+	}
+	out := make(map[string]Value, len(parts))
+	for k, s := range parts {
+		if v, ok := ParseText(s); ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // Apply matches the pattern against the end of relPath ('/' separators) and returns the
 // fields it captured, or nil when the name does not match (not an error: a corpus may
 // hold files named otherwise).

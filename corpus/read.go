@@ -20,17 +20,20 @@ type Document struct {
 	ID string
 	// Source is the RelPath of the file the document came from.
 	Source string
-	// Format is txt, md, html, jsonl, csv, tsv or pdf (without .gz).
+	// Format is txt, md, html, jsonl, csv, tsv, xlsx, docx, odt or pdf (without .gz).
 	Format string
 	// Encoding is the encoding the text was decoded from: utf-8, utf-8-bom, utf-16le,
 	// utf-16be or windows-1252.
 	Encoding string
-	// Title is the HTML <title>, the front-matter or record title, or "".
+	// Title is the HTML <title>, the front-matter or record title, the Word or
+	// OpenDocument file's title property, or "".
 	Title string
 	// Text is the decoded text: valid UTF-8 with "\n" line ends.
 	Text string
-	// Meta holds metadata: front-matter scalars, or the other scalar fields of a record.
-	Meta map[string]string
+	// Meta holds typed metadata by key: front-matter entries, the other fields of a
+	// record (JSONL, CSV, spreadsheet row), a Word file's properties, and the
+	// --meta-pattern parts the pipeline adds. See Value for the kinds.
+	Meta map[string]Value
 }
 
 // RecordError is a problem with one record of a many-record file (malformed JSONL line,
@@ -39,8 +42,9 @@ type RecordError struct{ DocID, Reason string }
 
 // Options says how to read records and how large a file may be.
 type Options struct {
-	TextField string // field or column holding the text of a JSONL/CSV record; default "text"
+	TextField string // field or column holding the text of a JSONL/CSV/XLSX record; default "text"
 	IDField   string // field or column holding the record's id; default "id"
+	Sheet     string // the worksheet of an .xlsx file to read; default the first
 	MaxBytes  int64  // largest document: one-document file (or its decompressed content), or JSONL/CSV record; default DefaultMaxBytes
 }
 
@@ -129,6 +133,9 @@ func guarded(name string, emit func(Document) error, read func(func(Document) er
 func supported(name string) (fileFormat, error) {
 	ff := formatOf(name)
 	if ff.format == nil {
+		if hint, ok := legacyHints[strings.TrimSuffix(ff.unknownExt, ".gz")]; ok {
+			return ff, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, hint)
+		}
 		return ff, fmt.Errorf("%w %s (%s)", ErrUnsupported, ff.unknownExt, supportedList)
 	}
 	return ff, nil

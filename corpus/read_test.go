@@ -121,7 +121,7 @@ func TestReadBadInputsGivePlainReasons(t *testing.T) {
 		{"notgz.txt.gz", []byte("plain text, not gzip"), "corrupt gzip stream (not gzip data: bad header)"},
 		{"empty.txt.gz", gzipBytes(t, nil), "empty file"},
 		{"script.html", []byte("<html><head><script>alert('hi')</script></head><body><script>var x = 1;</script><style>p{}</style></body></html>"), "HTML has no readable text"},
-		{"data.xyz", []byte("text"), "unsupported format .xyz (framealign reads .txt .md .html .jsonl .csv .tsv .pdf, optionally .gz)"},
+		{"data.xyz", []byte("text"), "unsupported format .xyz (framealign reads .txt .md .html .jsonl .csv .tsv .pdf .xlsx .docx .odt, optionally .gz)"},
 		{"header-only.csv", []byte("id,text\n"), "no records"},
 		{"blank.jsonl", []byte("\n\n  \n"), "no records"},
 	}

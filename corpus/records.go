@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -78,12 +79,13 @@ func decodeRecordBytes(b []byte, enc string) (string, string, error) {
 }
 
 // recordSink turns the fields of each record into a Document and keeps the bookkeeping
-// common to JSONL and CSV: record numbers, ids already used, record errors.
+// common to JSONL, CSV and spreadsheets: record numbers, ids already used, record errors.
 type recordSink struct {
 	f      File
 	format string
 	opts   Options
 	emit   func(Document) error
+	unit   string // what a record error names: "line" (JSONL, CSV) or "row" (spreadsheets)
 
 	n           int            // records seen, malformed ones included, so numbers stay put when one is fixed
 	emitted     int            // documents emitted
@@ -94,7 +96,15 @@ type recordSink struct {
 }
 
 func newRecordSink(f File, format string, opts Options, emit func(Document) error) *recordSink {
-	return &recordSink{f: f, format: format, opts: opts, emit: emit, fieldsSeen: map[string]int{}, ids: map[string]int{}}
+	return &recordSink{f: f, format: format, opts: opts, emit: emit, unit: "line", fieldsSeen: map[string]int{}, ids: map[string]int{}}
+}
+
+// recordFields is one record as its format parsed it: the fields written as strings
+// (every CSV cell, JSON strings), as written, and the fields the format typed itself
+// (JSON numbers, booleans, arrays and objects). JSON nulls are in neither.
+type recordFields struct {
+	strs  map[string]string
+	typed map[string]Value
 }
 
 // next starts a new record and returns its 1-based number.
@@ -110,57 +120,98 @@ func (s *recordSink) fallbackID(n int) string {
 
 // fail records that record n (at line) could not be used.
 func (s *recordSink) fail(n, line int, reason string) {
-	s.errs = append(s.errs, RecordError{DocID: s.fallbackID(n), Reason: fmt.Sprintf("line %d: %s", line, reason)})
+	s.failID(s.fallbackID(n), line, reason)
 }
 
-// add turns the scalar fields of record n (starting at line) into a Document and emits
-// it, or records why it cannot. nonScalar names fields that held a value that is not a
-// scalar (a JSON object or array).
-func (s *recordSink) add(n, line int, fields map[string]string, nonScalar map[string]bool, enc string) error {
-	for k := range fields {
+func (s *recordSink) failID(id string, line int, reason string) {
+	s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("%s %d: %s", s.unit, line, reason)})
+}
+
+// add turns record n (starting at line) into a Document and emits it, or records why
+// it cannot. The text field must be a string; the id may be a string or a number;
+// "title" becomes the title; every other field becomes metadata: strings typed by their
+// form (ParseText), the format's own types kept.
+func (s *recordSink) add(n, line int, rec recordFields, enc string) error {
+	for k := range rec.strs {
 		s.fieldsSeen[k]++
 	}
-	for k := range nonScalar {
+	for k := range rec.typed {
 		s.fieldsSeen[k]++
 	}
 	id := s.fallbackID(n)
-	if v := strings.TrimSpace(fields[s.opts.IDField]); v != "" {
-		id = v
+	if v, ok := rec.strs[s.opts.IDField]; ok && strings.TrimSpace(v) != "" {
+		id = strings.TrimSpace(v)
+	} else if v, ok := rec.typed[s.opts.IDField]; ok {
+		if v.Kind != KindInt && v.Kind != KindFloat {
+			s.failID(id, line, fmt.Sprintf("field %q is not a string or a number (found %s)", s.opts.IDField, kindArticle(v.Kind)))
+			return nil
+		}
+		id = v.Text
 	}
-	text, ok := fields[s.opts.TextField]
-	switch {
-	case nonScalar[s.opts.TextField]:
-		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: field %q is not a string", line, s.opts.TextField)})
+	text, ok := rec.strs[s.opts.TextField]
+	if tv, typed := rec.typed[s.opts.TextField]; typed {
+		s.failID(id, line, fmt.Sprintf("field %q is not a string (found %s)", s.opts.TextField, kindArticle(tv.Kind)))
 		return nil
+	}
+	switch {
 	case !ok:
 		s.missingText++
-		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: no %q field", line, s.opts.TextField)})
+		s.failID(id, line, fmt.Sprintf("no %q field", s.opts.TextField))
 		return nil
 	case strings.TrimSpace(text) == "":
-		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: empty %q field", line, s.opts.TextField)})
+		s.failID(id, line, fmt.Sprintf("empty %q field", s.opts.TextField))
 		return nil
 	}
 	if first, dup := s.ids[id]; dup {
-		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: duplicate id %q (first used by record %d); record skipped", line, id, first)})
+		s.failID(id, line, fmt.Sprintf("duplicate id %q (first used by record %d); record skipped", id, first))
 		return nil
 	}
 	s.ids[id] = n
 
 	doc := Document{ID: id, Source: s.f.RelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
-	for k, v := range fields {
+	setMeta := func(k string, v Value) {
+		if doc.Meta == nil {
+			doc.Meta = map[string]Value{}
+		}
+		doc.Meta[k] = v
+	}
+	for k, v := range rec.strs {
 		switch k {
 		case s.opts.TextField, s.opts.IDField:
 		case "title":
 			doc.Title = v
 		default:
-			if doc.Meta == nil {
-				doc.Meta = map[string]string{}
+			if val, ok := ParseText(v); ok {
+				setMeta(k, val)
 			}
-			doc.Meta[k] = v
+		}
+	}
+	for k, v := range rec.typed {
+		switch k {
+		case s.opts.TextField, s.opts.IDField:
+		case "title":
+			doc.Title = v.Text
+		default:
+			setMeta(k, v)
 		}
 	}
 	s.emitted++
 	return s.emit(doc)
+}
+
+// kindArticle names a value's kind for a reason: "a number", "an object".
+func kindArticle(k Kind) string {
+	switch k {
+	case KindInt, KindFloat:
+		return "a number"
+	case KindBool:
+		return "a boolean"
+	case KindList:
+		return "an array"
+	case KindJSON:
+		return "an object or a nested array"
+	}
+	return "a " + k.String()
 }
 
 // finish gives the whole-file error when the file yielded nothing at all.
@@ -206,12 +257,12 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 			sink.fail(n, line, err.Error())
 			continue
 		}
-		fields, nonScalar, err := parseJSONObject(text)
+		fields, err := parseJSONObject(text)
 		if err != nil {
 			sink.fail(n, line, err.Error())
 			continue
 		}
-		if err := sink.add(n, line, fields, nonScalar, enc); err != nil {
+		if err := sink.add(n, line, fields, enc); err != nil {
 			return nil, err
 		}
 	}
@@ -224,42 +275,69 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 	return sink.finish()
 }
 
-// parseJSONObject parses one JSON object and returns its scalar fields as text (numbers
-// as written, booleans as "true"/"false"; null is left out) and the names of fields
-// holding an object or array.
-func parseJSONObject(s string) (map[string]string, map[string]bool, error) {
+// parseJSONObject parses one JSON object: its strings as written, and its other
+// fields typed: numbers (integers when they are whole and fit 64 bits, else decimals),
+// booleans, arrays of scalars as lists (each element's text, nulls left out), objects
+// and arrays holding objects or arrays as JSON text. Null fields are left out.
+func parseJSONObject(s string) (recordFields, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, nil, fmt.Errorf("invalid JSON: %s", jsonReason(err))
+		return recordFields{}, fmt.Errorf("invalid JSON: %s", jsonReason(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("invalid JSON: more than one value on the line")
+		return recordFields{}, errors.New("invalid JSON: more than one value on the line")
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, nil, fmt.Errorf("not a JSON object (found %s)", jsonKind(v))
+		return recordFields{}, fmt.Errorf("not a JSON object (found %s)", jsonKind(v))
 	}
-	fields := make(map[string]string, len(obj))
-	var nonScalar map[string]bool
+	rec := recordFields{strs: make(map[string]string, len(obj))}
 	for k, val := range obj {
-		switch x := val.(type) {
-		case string:
-			fields[k] = x
-		case json.Number:
-			fields[k] = x.String()
-		case bool:
-			fields[k] = fmt.Sprint(x)
-		case nil:
-		default:
-			if nonScalar == nil {
-				nonScalar = map[string]bool{}
+		if str, ok := val.(string); ok {
+			rec.strs[k] = str
+			continue
+		}
+		if tv, ok := jsonTyped(val); ok {
+			if rec.typed == nil {
+				rec.typed = map[string]Value{}
 			}
-			nonScalar[k] = true
+			rec.typed[k] = tv
 		}
 	}
-	return fields, nonScalar, nil
+	return rec, nil
+}
+
+// jsonTyped is the Value of a decoded JSON value that is not a string; false for null.
+func jsonTyped(v any) (Value, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		return numberValue(x.String()), true
+	case bool:
+		return BoolValue(x), true
+	case []any:
+		items := make([]string, 0, len(x))
+		for _, e := range x {
+			switch y := e.(type) {
+			case nil:
+			case string:
+				items = append(items, y)
+			case json.Number:
+				items = append(items, y.String())
+			case bool:
+				items = append(items, strconv.FormatBool(y))
+			default:
+				b, _ := json.Marshal(x)
+				return JSONValue(string(b)), true
+			}
+		}
+		return ListValue(items), true
+	case map[string]any:
+		b, _ := json.Marshal(x)
+		return JSONValue(string(b)), true
+	}
+	return Value{}, false
 }
 
 func jsonReason(err error) string {
@@ -340,7 +418,7 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 			continue
 		}
 		enc := r.enc
-		fields := make(map[string]string, len(rec))
+		fields := recordFields{strs: make(map[string]string, len(rec))}
 		bad := false
 		for i, v := range rec {
 			s, e, err := decodeRecordBytes([]byte(v), r.enc)
@@ -352,12 +430,12 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 			if e != r.enc {
 				enc = e
 			}
-			fields[names[i]] = s
+			fields.strs[names[i]] = s
 		}
 		if bad {
 			continue
 		}
-		if err := sink.add(n, line, fields, nil, enc); err != nil {
+		if err := sink.add(n, line, fields, enc); err != nil {
 			return nil, err
 		}
 	}

@@ -30,9 +30,9 @@ func TestReadJSONLRecords(t *testing.T) {
 	if first.ID != "CHN_70_2015" || first.Source != "speeches.jsonl" || first.Format != "jsonl" || first.Title != "Address" || first.Text != "We call for win-win cooperation." {
 		t.Errorf("first document %+v", first)
 	}
-	wantMeta := map[string]string{"country": "CHN", "year": "2015", "share": "0.25", "official": "true"}
-	if !reflect.DeepEqual(first.Meta, wantMeta) {
-		t.Errorf("meta %v, want %v", first.Meta, wantMeta)
+	wantMeta := map[string]string{"country": "string CHN", "year": "integer 2015", "share": "decimal 0.25", "official": "boolean true", "tags": `list ["a"]`}
+	if got := metaOf(first); !reflect.DeepEqual(got, wantMeta) {
+		t.Errorf("meta %v, want %v", got, wantMeta)
 	}
 	// The second record has no id: RelPath + "#" + its record number (blank lines do not count).
 	if docs[1].ID != "speeches.jsonl#2" || docs[1].Text != "A record without an id.\nSecond line." {
@@ -44,7 +44,7 @@ func TestReadJSONLRecords(t *testing.T) {
 		{"speeches.jsonl#5", "line 6: not a JSON object (found an array)"},
 		{"CHN_70_2015", `line 7: duplicate id "CHN_70_2015" (first used by record 1); record skipped`},
 		{"7", `line 8: empty "text" field`},
-		{"8", `line 9: field "text" is not a string`},
+		{"8", `line 9: field "text" is not a string (found an object or a nested array)`},
 		{"speeches.jsonl#9", "line 10: invalid JSON: more than one value on the line"},
 	}
 	if !reflect.DeepEqual(recs, want) {
@@ -59,7 +59,7 @@ func TestReadJSONLCustomFieldsAndWrongFieldName(t *testing.T) {
 	if err != nil || len(recs) != 0 || len(docs) != 2 {
 		t.Fatalf("%d docs, %v, %v", len(docs), recs, err)
 	}
-	if docs[0].ID != "d1" || docs[0].Text != "Peace." || docs[0].Meta["text"] != "ignored" || docs[1].ID != "d2" {
+	if docs[0].ID != "d1" || docs[0].Text != "Peace." || docs[0].Meta["text"].Text != "ignored" || docs[1].ID != "d2" {
 		t.Errorf("documents %+v", docs)
 	}
 	// With the default fields the first record is read by its "text"; the second lacks one.
@@ -106,10 +106,10 @@ func TestReadCSVRecords(t *testing.T) {
 	if len(docs) != 3 {
 		t.Fatalf("got %d documents, want 3: %+v", len(docs), docs)
 	}
-	if d := docs[0]; d.ID != "CHN_70" || d.Text != "We call for \"win-win\" cooperation,\nand dialogue." || d.Meta["country"] != "CHN" || d.Encoding != "utf-8-bom" || d.Format != "csv" {
+	if d := docs[0]; d.ID != "CHN_70" || d.Text != "We call for \"win-win\" cooperation,\nand dialogue." || d.Meta["country"].Text != "CHN" || d.Encoding != "utf-8-bom" || d.Format != "csv" {
 		t.Errorf("first %+v", d)
 	}
-	if d := docs[1]; d.ID != "speeches.csv#2" || d.Meta["country"] != "USA" {
+	if d := docs[1]; d.ID != "speeches.csv#2" || d.Meta["country"].Text != "USA" {
 		t.Errorf("second %+v", d)
 	}
 	if d := docs[2]; d.ID != "FRA_70" || d.Text != "Café diplomacy." || d.Encoding != "windows-1252" {
@@ -130,7 +130,7 @@ func TestReadTSVAndMissingTextColumn(t *testing.T) {
 	if err != nil || len(recs) != 0 || len(docs) != 1 {
 		t.Fatalf("%d docs, %v, %v", len(docs), recs, err)
 	}
-	if docs[0].Text != `One "quoted" word, with comma.` || docs[0].Meta["year"] != "2015" || docs[0].Format != "tsv" {
+	if docs[0].Text != `One "quoted" word, with comma.` || docs[0].Meta["year"].Int != 2015 || docs[0].Format != "tsv" {
 		t.Errorf("document %+v", docs[0])
 	}
 	_, _, err = readPath(t, writeFile(t, dir, "wrong.csv", []byte("id,body\n1,Peace.\n")), Options{})

@@ -3,6 +3,8 @@
 // temporary name and renamed into place.
 package output
 
+import "github.com/framealign/framealign/corpus"
+
 // Score is one row of scores.parquet: how much of one dimension a document expresses.
 type Score struct {
 	DocID       string  `parquet:"doc_id,dict"`
@@ -104,5 +106,5 @@ type DocumentRow struct {
 	// (entities, similarity): after a framework change they are kept.
 	BaseSHA256 string `parquet:"base_sha256"`
 	// Meta is the metadata by key; not a column itself.
-	Meta map[string]string `parquet:"-"`
+	Meta map[string]corpus.Value `parquet:"-"`
 }

@@ -36,7 +36,11 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 
 	// documents.parquet is written while the other tables are finished.
 	docsWritten := make(chan error, 1)
-	go func() { docsWritten <- output.WriteDocuments(r.cfg.Out, r.id, r.docRows) }()
+	go func() {
+		layout, err := output.WriteDocuments(r.cfg.Out, r.id, r.docRows)
+		sum.MetaColumns, sum.MetaExtraKeys = len(layout.Columns), len(layout.Extra)
+		docsWritten <- err
+	}()
 	docsErr := sync.OnceValue(func() error { return <-docsWritten })
 	defer docsErr() // not left writing after an early return
 	if err := r.tables.errors.Write(r.errors...); err != nil {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,6 +94,59 @@ func TestRunReadsEveryFormatIntoOneSetOfTables(t *testing.T) {
 	for id, want := range map[string]string{"s1": "win_win", "s2": "communication", "c1": "institutions", "page.html": "exchanges", "note.md": "nuclear_deterrence", "old.txt.gz": "non_confrontation"} {
 		if !strings.Contains(strings.Join(dims[id], " "), want) {
 			t.Errorf("%s: dimensions %v, want %s among them", id, dims[id], want)
+		}
+	}
+}
+
+// TestRunWithMoreMetadataKeysThanColumns is rows (a) and (b) of the hostile-input
+// issue, end to end: a CSV of 100,000 columns and JSONL records with 70,000 distinct
+// keys (which made WriteDocuments panic: column index out of range), and keys doc_id
+// and meta_doc_id (which gave two columns named meta_doc_id).
+func TestRunWithMoreMetadataKeysThanColumns(t *testing.T) {
+	root := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,text")
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&csv, ",c%d", i)
+	}
+	csv.WriteString("\nwide1,Peaceful coexistence and win-win cooperation.")
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&csv, ",%d", i)
+	}
+	csv.WriteString("\n")
+	var jsonl strings.Builder
+	for r := 0; r < 7; r++ {
+		fmt.Fprintf(&jsonl, `{"id":"k%d","text":"Dialogue and consultation.","doc_id":"theirs-%d","meta_doc_id":%d`, r, r, r)
+		for k := 0; k < 10_000; k++ {
+			fmt.Fprintf(&jsonl, `,"key_%d_%d":%d`, r, k, k)
+		}
+		jsonl.WriteString("}\n")
+	}
+	for name, content := range map[string]string{"wide.csv": csv.String(), "keys.jsonl": jsonl.String()} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	cfg.MetaPattern = nil
+	sum := mustRun(t, cfg)
+	if sum.Failed != 0 || sum.Documents != 9 || sum.MetaColumns != output.MaxMetaColumns || sum.MetaExtraKeys != 100_000+70_000+2-output.MaxMetaColumns {
+		t.Fatalf("summary %+v", sum)
+	}
+	type doc struct {
+		DocID     string  `parquet:"doc_id"`
+		MetaDocID *int64  `parquet:"meta_doc_id,optional"`
+		Theirs    *string `parquet:"meta_doc_id_2,optional"`
+		Extra     *string `parquet:"meta_extra,optional"`
+	}
+	docs := readTable[doc](t, out, output.DocumentsTable)
+	for _, d := range docs[1:] {
+		if d.Extra == nil {
+			t.Errorf("%s has no meta_extra", d.DocID)
+		}
+		if strings.HasPrefix(d.DocID, "k") && (d.MetaDocID == nil || d.Theirs == nil || *d.Theirs != "theirs-"+d.DocID[1:]) {
+			t.Errorf("%s: meta_doc_id %v, meta_doc_id_2 %v", d.DocID, d.MetaDocID, d.Theirs)
 		}
 	}
 }

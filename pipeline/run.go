@@ -59,9 +59,13 @@ type Summary struct {
 	Skipped                                    int
 	Tokens                                     int64
 	AnnotatorCalls                             int // documents the annotation engine was run on (cache misses)
-	Elapsed                                    time.Duration
-	Out                                        string
-	Tables                                     []string
+	// MetaColumns is the number of metadata columns of documents.parquet; MetaExtraKeys
+	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
+	// its meta_extra column.
+	MetaColumns, MetaExtraKeys int
+	Elapsed                    time.Duration
+	Out                        string
+	Tables                     []string
 }
 
 // Stage names used in errors.parquet.

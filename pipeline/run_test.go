@@ -191,7 +191,7 @@ func TestRunAccountsForEveryFile(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "binary.txt"), []byte("\x00\x01\x02\x03PK\x03\x04\x00\x00\xff\xfe\x00"), 0o644)
 	os.WriteFile(filepath.Join(root, "._empty.txt"), []byte("\x00\x05\x16\x07Mac OS X"), 0o644)
 	os.WriteFile(filepath.Join(root, ".hidden.txt"), []byte("hidden text"), 0o644)
-	os.WriteFile(filepath.Join(root, "minutes.docx"), []byte("PK\x03\x04"), 0o644)
+	os.WriteFile(filepath.Join(root, "minutes.pptx"), []byte("PK\x03\x04"), 0o644)
 	out := filepath.Join(t.TempDir(), "out")
 	sum := mustRun(t, testConfig(t, []string{root}, out))
 
@@ -204,8 +204,8 @@ func TestRunAccountsForEveryFile(t *testing.T) {
 		reasons[e.Source] = e.Stage + ": " + e.Error
 	}
 	if len(errs) != 3 || !strings.Contains(reasons["empty.txt"], "empty") || !strings.Contains(reasons["binary.txt"], "binary") ||
-		!strings.Contains(reasons["minutes.docx"], "unsupported format .docx") {
-		t.Errorf("errors = %v, want rows for the empty, the binary and the .docx file", reasons)
+		!strings.Contains(reasons["minutes.pptx"], "unsupported format .pptx") {
+		t.Errorf("errors = %v, want rows for the empty, the binary and the .pptx file", reasons)
 	}
 	if sum.Failed != 3 {
 		t.Errorf("failed = %d, want 3", sum.Failed)

@@ -87,10 +87,12 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 				}
 				seen[d.ID] = d.Source
 				if r.cfg.MetaPattern != nil {
-					if d.Meta == nil {
-						d.Meta = map[string]string{}
-					}
-					for k, v := range r.cfg.MetaPattern.Apply(f.RelPath) {
+					// File-name parts, typed by their form like any text value, win
+					// over the file's own metadata of the same name.
+					for k, v := range r.cfg.MetaPattern.Values(f.RelPath) {
+						if d.Meta == nil {
+							d.Meta = map[string]corpus.Value{}
+						}
 						d.Meta[k] = v
 					}
 				}

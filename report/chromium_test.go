@@ -20,17 +20,35 @@ import (
 // to look at. scripts/ensure-chromium.sh installs Chromium; without it the test skips.
 // FRAMEALIGN_OUT, when set, names a real output folder to render instead of the fixture.
 func TestReportRendersInHeadlessChromium(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed: run scripts/ensure-chromium.sh (CI does)")
-	}
 	var out *Output
 	if dir := os.Getenv("FRAMEALIGN_OUT"); dir != "" {
+		var err error
 		if out, err = Load(dir); err != nil {
 			t.Fatal(err)
 		}
 	} else {
 		out = load(t, writeFixture(t))
+	}
+	renderInChromium(t, out, "report.png")
+}
+
+// TestDateReportRendersInHeadlessChromium draws statements dated by a DATE column and
+// no group column, as the White House corpus gives them: the time charts must be one
+// line per chart, a point per month, ticks labelled by month.
+func TestDateReportRendersInHeadlessChromium(t *testing.T) {
+	out := datedOutput(t, "2021-01-20", 3, 487) // 2021-01-20 to 2025-01-14: 49 months
+	r := renderInChromium(t, out, "report-dates.png")
+	if r.Trend == nil || r.Trend.Bin != "month" || len(r.Trend.Overall.Points) != 49 {
+		t.Fatalf("trend %+v, want 49 months", r.Trend)
+	}
+}
+
+// renderInChromium builds the report of out with the default options, renders it,
+// checks it in Chromium, and keeps a screenshot as build/artefacts/<shot>.
+func renderInChromium(t *testing.T, out *Output, shotName string) *Report {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed: run scripts/ensure-chromium.sh (CI does)")
 	}
 	r, err := Build(out, Options{})
 	if err != nil {
@@ -52,6 +70,22 @@ func TestReportRendersInHeadlessChromium(t *testing.T) {
 		if want := 2 * (len(r.Trend.Series) + 1); len(lines) != want {
 			t.Errorf("the browser's DOM holds %d drawn lines, want %d", len(lines), want)
 		}
+		points := 0
+		for _, s := range append(r.Trend.Series, r.Trend.Overall) {
+			points += len(s.Points)
+		}
+		if n := strings.Count(dom, `<circle cx=`); n != 2*points {
+			t.Errorf("the browser's DOM holds %d points, want %d", n, 2*points)
+		}
+		if r.Trend.Bin != "" {
+			if !strings.Contains(dom, r.Trend.Time+" (by "+r.Trend.Bin+")") {
+				t.Errorf("the date axis is not titled %q", r.Trend.Time+" (by "+r.Trend.Bin+")")
+			}
+			t.Logf("time charts: %d points over %s by %s, %s to %s", len(r.Trend.Overall.Points), r.Trend.Time, r.Trend.Bin,
+				r.Trend.Overall.Points[0].Label, r.Trend.Overall.Points[len(r.Trend.Overall.Points)-1].Label)
+		}
+	} else {
+		t.Logf("no time chart: %s", r.TrendAbsent)
 	}
 	if n := strings.Count(dom, "<svg"); n < 3 {
 		t.Errorf("the browser's DOM holds %d svg charts", n)
@@ -62,7 +96,7 @@ func TestReportRendersInHeadlessChromium(t *testing.T) {
 		}
 	}
 
-	shot, err := filepath.Abs(filepath.Join("..", "build", "artefacts", "report.png"))
+	shot, err := filepath.Abs(filepath.Join("..", "build", "artefacts", shotName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +122,7 @@ func TestReportRendersInHeadlessChromium(t *testing.T) {
 		t.Errorf("screenshot has %d heatmap-blue pixels: the heatmap was not drawn", n)
 	}
 	t.Logf("screenshot: %s", shot)
+	return r
 }
 
 func bluePixels(img image.Image) int {

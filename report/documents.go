@@ -5,20 +5,25 @@ import (
 	"io"
 	"os"
 	"sort"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // Kind is the type of a documents.parquet column as the filter language sees it.
 type Kind int
 
-// Column kinds. A list column holds strings (countries); its values compare element-wise.
+// Column kinds. A list column holds strings (countries); its values compare
+// element-wise. Date and timestamp columns hold time.Time values in UTC.
 const (
 	KindString Kind = iota
 	KindInt
 	KindFloat
 	KindBool
 	KindList
+	KindDate
+	KindTimestamp
 )
 
 func (k Kind) String() string {
@@ -31,6 +36,10 @@ func (k Kind) String() string {
 		return "number"
 	case KindBool:
 		return "boolean"
+	case KindDate:
+		return "date"
+	case KindTimestamp:
+		return "timestamp"
 	default:
 		return "list"
 	}
@@ -44,8 +53,8 @@ type Row struct {
 	Alignment   float64
 	Similarity  float64
 	IsReference bool
-	// Fields holds every column by name: string, int64, float64, bool, []string, or nil
-	// for a null.
+	// Fields holds every column by name: string, int64, float64, bool, []string,
+	// time.Time (dates and timestamps, in UTC), or nil for a null.
 	Fields map[string]any
 }
 
@@ -56,6 +65,11 @@ func (d Row) String(col string) string {
 		return ""
 	case string:
 		return v
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
+			return v.Format(time.DateOnly)
+		}
+		return v.Format(time.DateTime)
 	default:
 		return fmt.Sprint(v)
 	}
@@ -97,10 +111,21 @@ func ReadDocuments(path string) (*Documents, error) {
 	// countries.list.element); rows are read leaf by leaf.
 	t := &Documents{Kinds: map[string]Kind{}}
 	leafName := map[int]string{}
+	units := map[string]time.Duration{} // timestamp columns' unit
 	for i, p := range schema.Columns() {
 		name := p[0]
 		leaf, _ := schema.Lookup(p...)
 		kind := leafKind(leaf)
+		if lt := leaf.Node.Type().LogicalType(); lt != nil {
+			switch v := lt.Value.(type) {
+			case *format.DateType:
+				kind = KindDate
+			case *format.TimestampType:
+				if v.Unit.Value != nil {
+					kind, units[name] = KindTimestamp, v.Unit.Value.Duration()
+				}
+			}
+		}
 		if leaf.MaxRepetitionLevel > 0 {
 			kind = KindList
 		}
@@ -122,7 +147,7 @@ func ReadDocuments(path string) (*Documents, error) {
 	for {
 		n, err := r.ReadRows(buf)
 		for _, row := range buf[:n] {
-			t.Rows = append(t.Rows, documentOf(row, leafName, t.Kinds))
+			t.Rows = append(t.Rows, documentOf(row, leafName, t.Kinds, units))
 		}
 		if err == io.EOF {
 			break
@@ -147,7 +172,7 @@ func leafKind(leaf parquet.LeafColumn) Kind {
 	}
 }
 
-func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind) Row {
+func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind, units map[string]time.Duration) Row {
 	fields := make(map[string]any, len(kinds))
 	for _, v := range row {
 		name := leafName[v.Column()]
@@ -182,6 +207,12 @@ func documentOf(row parquet.Row, leafName map[int]string, kinds map[string]Kind)
 			} else {
 				fields[name] = v.Double()
 			}
+		case KindDate:
+			fields[name] = time.Unix(int64(v.Int32())*86400, 0).UTC()
+		case KindTimestamp:
+			u := units[name]
+			n := v.Int64()
+			fields[name] = time.Unix(n/int64(time.Second/u), n%int64(time.Second/u)*int64(u)).UTC()
 		default:
 			fields[name] = string(v.ByteArray())
 		}

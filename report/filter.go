@@ -5,7 +5,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/framealign/framealign/corpus"
 )
 
 // Filter selects documents by their columns. It is compiled from a small expression
@@ -19,6 +22,8 @@ const FilterSyntax = `One or more conditions joined by "and":
   col in ('a','b')     col not in ('a')    (a list of strings or of numbers)
   col >= 2015          col < 0.3           (=, !=, <, <=, >, >= on numbers or strings)
   col = true           (boolean columns)
+  date >= '2023-01-01' (date and timestamp columns: a date, or a date-time
+                        such as '2023-11-15 14:00:00', read as UTC)
 Columns are those of documents.parquet (doc_id, alignment, similarity, and the corpus
 metadata such as country, year). On a list column (countries), = and in hold when any
 element matches. A null value matches no condition. Keywords are case-insensitive,
@@ -188,7 +193,8 @@ type literal struct {
 	s     string
 	n     float64
 	b     bool
-	kind  Kind // KindString, KindFloat or KindBool
+	t     time.Time // the string as a date or timestamp, for such columns
+	kind  Kind      // KindString, KindFloat or KindBool
 	token token
 }
 
@@ -244,7 +250,7 @@ func (p *parser) condition() (Filter, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := checkKind(col, kind, "=", lit); err != nil {
+			if lit, err = checkKind(col, kind, "=", lit); err != nil {
 				return nil, err
 			}
 			lits = append(lits, lit)
@@ -276,7 +282,7 @@ func (p *parser) condition() (Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkKind(col, kind, op.text, lit); err != nil {
+	if lit, err = checkKind(col, kind, op.text, lit); err != nil {
 		return nil, err
 	}
 	return func(d Row) bool {
@@ -286,8 +292,9 @@ func (p *parser) condition() (Filter, error) {
 }
 
 // checkKind rejects comparisons that could never be meant, such as a year against a
-// string, at parse time rather than silently selecting nothing.
-func checkKind(col string, kind Kind, op string, lit literal) error {
+// string, at parse time rather than silently selecting nothing. It returns the literal
+// ready for the column: a date or timestamp column's string read as a time.
+func checkKind(col string, kind Kind, op string, lit literal) (literal, error) {
 	want := KindString
 	switch kind {
 	case KindInt, KindFloat:
@@ -297,12 +304,22 @@ func checkKind(col string, kind Kind, op string, lit literal) error {
 	}
 	if lit.kind != want {
 		name := map[Kind]string{KindString: "a string in single quotes", KindFloat: "a number", KindBool: "true or false"}[want]
-		return fmt.Errorf("at %d: column %s is %s, compare it with %s, not %s", lit.token.pos, col, kind, name, lit.token)
+		if kind == KindDate || kind == KindTimestamp {
+			name = "a date in single quotes ('2023-11-15')"
+		}
+		return lit, fmt.Errorf("at %d: column %s is %s, compare it with %s, not %s", lit.token.pos, col, kind, name, lit.token)
 	}
 	if (kind == KindBool || kind == KindList) && op != "=" && op != "!=" {
-		return fmt.Errorf("at %d: column %s is %s: only =, != and in apply", lit.token.pos, col, kind)
+		return lit, fmt.Errorf("at %d: column %s is %s: only =, != and in apply", lit.token.pos, col, kind)
 	}
-	return nil
+	if kind == KindDate || kind == KindTimestamp {
+		v, ok := corpus.ParseText(lit.s)
+		if !ok || (v.Kind != corpus.KindDate && v.Kind != corpus.KindTimestamp) {
+			return lit, fmt.Errorf("at %d: column %s is %s, compare it with a date such as '2023-11-15' or a date-time such as '2023-11-15 14:00:00', not %s", lit.token.pos, col, kind, lit.token)
+		}
+		lit.t = v.Time
+	}
+	return lit, nil
 }
 
 func compare(v any, op string, lit literal) bool {
@@ -327,6 +344,8 @@ func compare(v any, op string, lit literal) bool {
 		} else {
 			c = 1
 		}
+	case time.Time:
+		c = x.Compare(lit.t)
 	}
 	switch op {
 	case "=":

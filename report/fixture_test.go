@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/output"
 )
 
@@ -32,8 +33,8 @@ type fixtureDocument struct {
 func (d fixtureDocument) row() output.DocumentRow {
 	r := d.DocumentRow
 	if d.Country != nil {
-		r.Meta = map[string]string{"country": *d.Country,
-			"session": strconv.FormatInt(*d.Session, 10), "year": strconv.FormatInt(*d.Year, 10)}
+		r.Meta = map[string]corpus.Value{"country": corpus.StringValue(*d.Country),
+			"session": corpus.IntValue(*d.Session), "year": corpus.IntValue(*d.Year)}
 	}
 	return r
 }
@@ -242,7 +243,7 @@ func writeFixture(t *testing.T) *fixture {
 	for i, d := range fx.docs {
 		docRows[i] = d.row()
 	}
-	if err := output.WriteDocuments(fx.dir, "fixture", docRows); err != nil {
+	if _, err := output.WriteDocuments(fx.dir, "fixture", docRows); err != nil {
 		t.Fatal(err)
 	}
 	if err := output.Commit(fx.dir, "fixture", []string{output.DocumentsTable}); err != nil {

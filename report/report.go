@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/framealign/framealign/output"
 )
@@ -20,10 +21,18 @@ type Options struct {
 	// evidence draw from (30).
 	Top int
 	// By is the metadata column whose values get a line each in the time charts
-	// ("country" when documents.parquet has it).
+	// ("country" when documents.parquet has it); without one, the charts draw one
+	// line, the mean of the selection.
 	By string
-	// Time is the metadata column on the time charts' x axis ("year" when present).
+	// Time is the column on the time charts' x axis: a number (a year), or a DATE or
+	// TIMESTAMP column, binned by Bin ("year" when present, else "date" when it is a
+	// date or timestamp column).
 	Time string
+	// Bin is the period a date or timestamp axis counts in: "year", "quarter",
+	// "month" or "week" (weeks start on Monday). Empty chooses the finest of week,
+	// month, quarter and year that gives at most MaxBins periods over the selection's
+	// span (AutoBin).
+	Bin string
 	// Groups names the values of By to draw; empty means the groups of the selection
 	// (when Where is set) or the Lines groups with the highest mean alignment.
 	Groups []string
@@ -51,8 +60,13 @@ func (o *Options) defaults(docs *Documents) {
 	if o.By == "" && docs.Has("country") {
 		o.By = "country"
 	}
-	if o.Time == "" && docs.Has("year") {
-		o.Time = "year"
+	if o.Time == "" {
+		switch {
+		case docs.Kinds["year"] == KindInt || docs.Kinds["year"] == KindFloat:
+			o.Time = "year"
+		case docs.Kinds["date"] == KindDate || docs.Kinds["date"] == KindTimestamp:
+			o.Time = "date"
+		}
 	}
 }
 
@@ -103,10 +117,15 @@ type HeatRow struct {
 	Rates       []float64
 }
 
-// Trend holds the time charts: a series per group of By over Time.
+// Trend holds the time charts: a series per group of By over Time, or, without By,
+// the selection's mean alone.
 type Trend struct {
 	By, Time string
-	Series   []Series
+	// Bin is the period of a date or timestamp axis ("month"), "" for a numeric one;
+	// a point's Time is then the period's number (see binOf) and its Label the
+	// period as people write it ("2023-11").
+	Bin    string
+	Series []Series
 	// Overall is the mean of all selected documents at each time, drawn as a baseline.
 	Overall Series
 }
@@ -120,6 +139,7 @@ type Series struct {
 // Point is the mean of the documents of one group at one time.
 type Point struct {
 	Time       float64
+	Label      string // the time as written on the axis: "2015", "2023-11", "2023 Q4"
 	Alignment  float64
 	Similarity float64
 	N          int
@@ -169,6 +189,19 @@ func Build(out *Output, opts Options) (*Report, error) {
 			return nil, fmt.Errorf("report: documents.parquet has no column %q (columns: %s)", col, strings.Join(out.Documents.Columns, ", "))
 		}
 	}
+	timeKind := out.Documents.Kinds[opts.Time]
+	dated := timeKind == KindDate || timeKind == KindTimestamp
+	if opts.Time != "" && !dated && timeKind != KindInt && timeKind != KindFloat {
+		return nil, fmt.Errorf("report: --time %s: the column is %s; the time axis takes a number (a year), or a date or timestamp column", opts.Time, timeKind)
+	}
+	if opts.Bin != "" {
+		if _, ok := bins[opts.Bin]; !ok {
+			return nil, fmt.Errorf("report: --bin %q: choose year, quarter, month or week", opts.Bin)
+		}
+		if !dated {
+			return nil, fmt.Errorf("report: --bin %s: only a date or timestamp --time column is binned, and %s is %s", opts.Bin, opts.Time, timeKind)
+		}
+	}
 
 	r := &Report{Title: opts.Title, Dir: out.Dir, Where: opts.Where, Documents: len(out.Documents.Rows)}
 	if n := len(out.Runs); n > 0 {
@@ -196,7 +229,7 @@ func Build(out *Output, opts Options) (*Report, error) {
 		top = top[:opts.Top]
 	}
 	r.Heatmap = heatmapOf(out.Scores, r.Dimensions, r.Reference, top, opts)
-	r.Trend, r.TrendAbsent = trendOf(selected, opts)
+	r.Trend, r.TrendAbsent = trendOf(selected, opts, dated)
 	r.PerDimension = opts.Evidence
 	r.Evidence = evidenceOf(out.Matches, r.Dimensions, top, opts)
 
@@ -231,22 +264,32 @@ func groupRank(g string) int {
 	return len(groupOrder)
 }
 
-// Label names a document for people: its group and time values ("CHN 2015") when it
-// has them, else its file name.
+// Label names a document for people: its group and time values ("CHN 2015") when
+// there is a group column; else its time value and its title or file name
+// ("2023-11-15 Readout of ...").
 func Label(d Row, by, time string) string {
 	if d.IsReference {
 		return "reference article"
 	}
 	var parts []string
-	for _, col := range []string{by, time} {
-		if s := d.String(col); col != "" && s != "" {
-			parts = append(parts, s)
+	if by != "" {
+		for _, col := range []string{by, time} {
+			if s := d.String(col); col != "" && s != "" {
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, " ")
 		}
 	}
-	if len(parts) == 0 {
-		return path.Base(d.DocID)
+	name := d.String("title")
+	if name == "" {
+		name = path.Base(d.DocID)
 	}
-	return strings.Join(parts, " ")
+	if s := d.String(time); time != "" && s != "" {
+		return s + " " + name
+	}
+	return name
 }
 
 func heatmapOf(scores []output.Score, dims []Dimension, ref *Row, top []Row, opts Options) Heatmap {
@@ -309,16 +352,19 @@ func heatRow(d Row, n int, opts Options) HeatRow {
 	}
 }
 
-func trendOf(selected []Row, opts Options) (*Trend, string) {
-	if opts.By == "" || opts.Time == "" {
-		var missing []string
-		if opts.By == "" {
-			missing = append(missing, "a group column (country); name one with --by")
+func trendOf(selected []Row, opts Options, dated bool) (*Trend, string) {
+	if opts.Time == "" {
+		return nil, "documents.parquet has no year column and no date column of type DATE or TIMESTAMP; name the column of the time axis with --time (a number such as a year, or a date or timestamp column)."
+	}
+	bin := opts.Bin
+	if dated && bin == "" {
+		var times []time.Time
+		for _, d := range selected {
+			if t, ok := d.Fields[opts.Time].(time.Time); ok {
+				times = append(times, t)
+			}
 		}
-		if opts.Time == "" {
-			missing = append(missing, "a time column (year); name one with --time")
-		}
-		return nil, "The documents have no " + strings.Join(missing, ", and no ") + "."
+		bin = AutoBin(times)
 	}
 	type acc struct {
 		align, sim float64
@@ -337,27 +383,59 @@ func trendOf(selected []Row, opts Options) (*Trend, string) {
 		a.n++
 	}
 	for _, d := range selected {
-		g := d.String(opts.By)
-		t, ok := number(d.Fields[opts.Time])
-		if g == "" || !ok {
+		var t float64
+		var ok bool
+		if dated {
+			var tm time.Time
+			if tm, ok = d.Fields[opts.Time].(time.Time); ok {
+				t = binOf(tm, bin)
+			}
+		} else {
+			t, ok = number(d.Fields[opts.Time])
+		}
+		if !ok {
 			continue
 		}
-		if byGroup[g] == nil {
-			byGroup[g] = map[float64]*acc{}
+		if opts.By != "" {
+			g := d.String(opts.By)
+			if g == "" {
+				continue
+			}
+			if byGroup[g] == nil {
+				byGroup[g] = map[float64]*acc{}
+			}
+			add(byGroup[g], t, d)
 		}
-		add(byGroup[g], t, d)
 		add(overall, t, d)
 	}
 	if len(overall) == 0 {
-		return nil, fmt.Sprintf("No selected document has both a %s and a numeric %s value.", opts.By, opts.Time)
+		kind := "a number"
+		if dated {
+			kind = "a date"
+		}
+		if opts.By != "" {
+			return nil, fmt.Sprintf("No selected document has both a value in %s and %s in %s.", opts.By, kind, opts.Time)
+		}
+		return nil, fmt.Sprintf("No selected document has %s in %s.", kind, opts.Time)
 	}
 	series := func(name string, m map[float64]*acc) Series {
 		s := Series{Name: name}
 		for t, a := range m {
-			s.Points = append(s.Points, Point{Time: t, Alignment: a.align / float64(a.n), Similarity: a.sim / float64(a.n), N: a.n})
+			label := trimFloat(t)
+			if dated {
+				label = binLabel(t, bin)
+			}
+			s.Points = append(s.Points, Point{Time: t, Label: label, Alignment: a.align / float64(a.n), Similarity: a.sim / float64(a.n), N: a.n})
 		}
 		sort.Slice(s.Points, func(i, j int) bool { return s.Points[i].Time < s.Points[j].Time })
 		return s
+	}
+	tr := &Trend{By: opts.By, Time: opts.Time, Overall: series("all selected", overall)}
+	if dated {
+		tr.Bin = bin
+	}
+	if opts.By == "" {
+		return tr, ""
 	}
 
 	groups := opts.Groups
@@ -395,7 +473,6 @@ func trendOf(selected []Row, opts Options) (*Trend, string) {
 	if len(groups) > opts.Lines {
 		groups = groups[:opts.Lines]
 	}
-	tr := &Trend{By: opts.By, Time: opts.Time, Overall: series("all selected", overall)}
 	for _, g := range groups {
 		if m, ok := byGroup[g]; ok {
 			tr.Series = append(tr.Series, series(g, m))
@@ -406,6 +483,96 @@ func trendOf(selected []Row, opts Options) (*Trend, string) {
 	}
 	return tr, ""
 }
+
+// MaxBins is the most periods AutoBin lets a date axis have.
+const MaxBins = 60
+
+// bins are the periods a date axis may count in.
+var bins = map[string]bool{"week": true, "month": true, "quarter": true, "year": true}
+
+// AutoBin chooses the period of a date axis: the finest of week, month, quarter and
+// year over which the times span at most MaxBins periods (both ends counted), so four
+// years of daily statements are drawn by month, fifteen by year. One time, or none,
+// gives "month".
+func AutoBin(times []time.Time) string {
+	if len(times) == 0 {
+		return "month"
+	}
+	lo, hi := times[0], times[0]
+	for _, t := range times {
+		if t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	for _, b := range []string{"week", "month", "quarter", "year"} {
+		if binOf(hi, b)-binOf(lo, b)+1 <= MaxBins {
+			return b
+		}
+	}
+	return "year"
+}
+
+// binOf numbers the period of t: the year itself; year*4 + quarter-1; year*12 +
+// month-1; or, for weeks, the number of Mondays since 1970-01-05, so that consecutive
+// periods have consecutive numbers.
+func binOf(t time.Time, bin string) float64 {
+	t = t.UTC()
+	switch bin {
+	case "year":
+		return float64(t.Year())
+	case "quarter":
+		return float64(t.Year()*4 + (int(t.Month())-1)/3)
+	case "week":
+		days := int(math.Floor(float64(t.Unix()-monday1970) / 86400))
+		return math.Floor(float64(days) / 7)
+	}
+	return float64(t.Year()*12 + int(t.Month()) - 1)
+}
+
+// monday1970 is the Unix time of Monday 1970-01-05, where week 0 starts.
+const monday1970 = 4 * 86400
+
+// binStart is the first instant of period n.
+func binStart(n float64, bin string) time.Time {
+	i := int(n)
+	switch bin {
+	case "year":
+		return time.Date(i, 1, 1, 0, 0, 0, 0, time.UTC)
+	case "quarter":
+		return time.Date(floorDiv(i, 4), time.Month(mod(i, 4)*3+1), 1, 0, 0, 0, 0, time.UTC)
+	case "week":
+		return time.Unix(monday1970+int64(i)*7*86400, 0).UTC()
+	}
+	return time.Date(floorDiv(i, 12), time.Month(mod(i, 12)+1), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// binLabel writes period n as people do: "2023", "2023 Q4", "2023-11", and a week by
+// its Monday, "2023-11-13".
+func binLabel(n float64, bin string) string {
+	t := binStart(n, bin)
+	switch bin {
+	case "year":
+		return t.Format("2006")
+	case "quarter":
+		return fmt.Sprintf("%d Q%d", t.Year(), (int(t.Month())-1)/3+1)
+	case "week":
+		return t.Format(time.DateOnly)
+	}
+	return t.Format("2006-01")
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func mod(a, b int) int { return a - floorDiv(a, b)*b }
 
 func number(v any) (float64, bool) {
 	switch x := v.(type) {

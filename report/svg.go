@@ -93,7 +93,7 @@ func HeatmapSVG(h Heatmap, dims []Dimension) template.HTML {
 		if row.IsReference {
 			cls += " reference"
 		}
-		fmt.Fprintf(&b, `<text class="%s" x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`, cls, labelW-8, y+cellH/2+4, esc(row.DocID), esc(truncate(row.Label, 28)))
+		fmt.Fprintf(&b, `<text class="%s" x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`, cls, labelW-8, y+cellH/2+4, esc(row.DocID), esc(truncate(row.Label, 26)))
 		for i, v := range row.Rates {
 			fill, dark := heatColor(v, h.Max)
 			x := gridX + i*cellW
@@ -163,7 +163,7 @@ func shortNum(v float64) string {
 func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template.HTML {
 	const (
 		width, height = 500, 300
-		ml, mr        = 56, 16
+		ml, mr        = 56, 26 // room for half a "2025-01" tick label at the right end
 		mt, mb        = 28, 46
 	)
 	pw, ph := float64(width-ml-mr), float64(height-mt-mb)
@@ -181,6 +181,10 @@ func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template
 	ystep, ymax := niceStep(vmax, 5)
 	xstep, _ := niceStep(tmax-tmin, 8)
 	xstep = math.Max(xstep, 1)
+	tick := trimFloat
+	if tr.Bin != "" {
+		xstep, tick = binTicks(tr.Bin, tmax-tmin)
+	}
 	sx := func(t float64) float64 { return float64(ml) + (t-tmin)/(tmax-tmin)*pw }
 	sy := func(v float64) float64 { return float64(mt) + ph - v/ymax*ph }
 
@@ -195,10 +199,14 @@ func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template
 	for t := math.Ceil(tmin/xstep) * xstep; t <= tmax; t += xstep {
 		x := sx(t)
 		fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#8a939e"/>`, x, float64(mt)+ph, x, float64(mt)+ph+5)
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, float64(mt)+ph+18, trimFloat(t))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, float64(mt)+ph+18, esc(tick(t)))
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#8a939e"/>`, ml, float64(mt)+ph, width-mr, float64(mt)+ph)
-	fmt.Fprintf(&b, `<text class="axis-title" x="%.1f" y="%d" text-anchor="middle">%s</text>`, float64(ml)+pw/2, height-6, esc(tr.Time))
+	axis := tr.Time
+	if tr.Bin != "" {
+		axis += " (by " + tr.Bin + ")"
+	}
+	fmt.Fprintf(&b, `<text class="axis-title" x="%.1f" y="%d" text-anchor="middle">%s</text>`, float64(ml)+pw/2, height-6, esc(axis))
 	fmt.Fprintf(&b, `<text class="axis-title" transform="translate(14,%.1f) rotate(-90)" text-anchor="middle">%s</text>`, float64(mt)+ph/2, esc(measure))
 
 	line := func(s Series, color, extra string) {
@@ -212,16 +220,51 @@ func LineChartSVG(tr *Trend, measure string, value func(Point) float64) template
 		}
 		fmt.Fprintf(&b, `<path class="series" d="%s" fill="none" stroke="%s" stroke-width="2" %s><title>%s</title></path>`, d.String(), color, extra, esc(s.Name))
 		for _, p := range s.Points {
+			label := p.Label
+			if label == "" {
+				label = trimFloat(p.Time)
+			}
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s, %s %s: %s %.3f (%d documents)</title></circle>`,
-				sx(p.Time), sy(value(p)), color, esc(s.Name), esc(tr.Time), trimFloat(p.Time), esc(measure), value(p), p.N)
+				sx(p.Time), sy(value(p)), color, esc(s.Name), esc(tr.Time), esc(label), esc(measure), value(p), p.N)
 		}
 	}
-	line(tr.Overall, "#9aa3ad", `stroke-dasharray="5 4"`)
+	if len(tr.Series) == 0 {
+		// One line, the selection's mean: drawn in color, not as a baseline.
+		line(tr.Overall, palette[0], "")
+	} else {
+		line(tr.Overall, "#9aa3ad", `stroke-dasharray="5 4"`)
+	}
 	for i, s := range tr.Series {
 		line(s, palette[i%len(palette)], "")
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// binTicks picks the step between ticks of a date axis spanning span periods of bin
+// (at most about six ticks, at round periods: every 3, 6 or 12 months, ...) and
+// the function that labels them; a tick of a whole year is labelled by the year.
+func binTicks(bin string, span float64) (step float64, label func(float64) string) {
+	steps := map[string][]float64{
+		"week":    {1, 2, 4, 13, 26, 52, 104, 260},
+		"month":   {1, 2, 3, 6, 12, 24, 60, 120},
+		"quarter": {1, 2, 4, 8, 20, 40},
+		"year":    {1, 2, 5, 10, 20, 50, 100},
+	}[bin]
+	step = steps[len(steps)-1]
+	for _, s := range steps {
+		if span/s <= 6 {
+			step = s
+			break
+		}
+	}
+	perYear := map[string]float64{"month": 12, "quarter": 4}[bin]
+	return step, func(t float64) string {
+		if perYear > 0 && math.Mod(step, perYear) == 0 {
+			return binStart(t, bin).Format("2006")
+		}
+		return binLabel(t, bin)
+	}
 }
 
 // niceStep picks a round tick step (1, 2 or 5 times a power of ten) giving at most n

@@ -27,7 +27,8 @@ func reportCommand() *cli.Command {
 		Usage:     "draw an output folder as one self-contained HTML page",
 		ArgsUsage: "OUT",
 		Description: "Reads the tables `framealign run` wrote to OUT and writes an HTML page with a heatmap of\n" +
-			"documents by dimension, alignment and similarity over time per group, the strongest\n" +
+			"documents by dimension, alignment and similarity over time (per group, or for the whole\n" +
+			"selection; a date axis counted by year, quarter, month or week), the strongest\n" +
 			"evidence sentences per dimension, the countries named beside each mechanism and the\n" +
 			"most frequent mechanism phrases. The charts are inline SVG: the page has no scripts\n" +
 			"and loads nothing from the network.\n\n--where selects documents: " + report.FilterSyntax,
@@ -35,8 +36,9 @@ func reportCommand() *cli.Command {
 			&cli.StringFlag{Name: "html", Destination: &o.HTML, Usage: "where to write the page (default: OUT/report.html)"},
 			&cli.StringFlag{Name: "where", Destination: &o.Where, Usage: "select documents, e.g. \"country in ('CHN','USA') and year >= 2010\""},
 			&cli.IntFlag{Name: "top", Destination: &o.Top, Value: 30, Usage: "documents in the heatmap and the evidence, most aligned first"},
-			&cli.StringFlag{Name: "by", Destination: &o.By, Usage: "column giving a line each in the time charts (default: country, when present)"},
-			&cli.StringFlag{Name: "time", Destination: &o.Time, Usage: "column on the time charts' x axis (default: year, when present)"},
+			&cli.StringFlag{Name: "by", Destination: &o.By, Usage: "column giving a line each in the time charts (default: country, when present; without one, one line for the selection)"},
+			&cli.StringFlag{Name: "time", Destination: &o.Time, Usage: "column on the time charts' x axis: a number (a year) or a DATE or TIMESTAMP column (default: year, else date, when present)"},
+			&cli.StringFlag{Name: "bin", Destination: &o.Bin, Usage: "period of a date axis: year, quarter, month or week (default: the finest giving at most 60 periods)"},
 			&cli.StringFlag{Name: "groups", Destination: &o.Groups, Usage: "comma-separated values of --by to draw, e.g. CHN,USA (default: the selection's or the most aligned)"},
 			&cli.IntFlag{Name: "lines", Destination: &o.Lines, Value: 8, Usage: "at most this many lines in the time charts"},
 			&cli.IntFlag{Name: "evidence", Destination: &o.Evidence, Value: 3, Usage: "evidence sentences per dimension"},

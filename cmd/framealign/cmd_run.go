@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type runOptions struct {
 	MetaPattern string
 	TextField   string
 	IDField     string
+	Sheet       string
 	MaxBytes    int64
 	Engine      string
 	Full        bool
@@ -41,6 +43,7 @@ type runOptions struct {
 	Quiet       bool
 	CPUProfile  string
 	MemProfile  string
+	SummaryJSON string
 }
 
 func runCommand() *cli.Command {
@@ -66,11 +69,13 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Destination: &o.MetaPattern, Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
 			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Destination: &o.TextField, Value: "text", Usage: "JSONL/CSV field holding the text"},
 			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Destination: &o.IDField, Value: "id", Usage: "JSONL/CSV field holding the document id"},
+			&cli.StringFlag{Name: "sheet", EnvVars: env("sheet"), Destination: &o.Sheet, Usage: "worksheet of .xlsx files to read (default: the first)"},
 			&cli.Int64Flag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
 			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
 			&cli.BoolFlag{Name: "full", EnvVars: env("full"), Destination: &o.Full, Usage: "re-analyse every document, ignoring the previous run"},
 			&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Destination: &o.Strict, Usage: "exit 3 when any document fails"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Destination: &o.Quiet, Usage: "no progress and no summary"},
+			&cli.StringFlag{Name: "summary-json", EnvVars: env("summary-json"), Destination: &o.SummaryJSON, Usage: "write the run's counts to this file as JSON, for a scheduler or a monitoring script"},
 			&cli.StringFlag{Name: "cpuprofile", EnvVars: env("cpuprofile"), Destination: &o.CPUProfile, Usage: "write a pprof CPU profile of the run to this file"},
 			&cli.StringFlag{Name: "memprofile", EnvVars: env("memprofile"), Destination: &o.MemProfile, Usage: "write a pprof memory profile (allocations of the run) to this file"},
 		},
@@ -118,6 +123,11 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	if !o.Quiet {
 		printSummary(stdout, sum)
 	}
+	if o.SummaryJSON != "" {
+		if err := writeSummaryJSON(o.SummaryJSON, sum); err != nil {
+			return fmt.Errorf("--summary-json: %w", err)
+		}
+	}
 	if o.Strict && sum.Failed > 0 {
 		return &exitError{code: exitStrict, err: fmt.Errorf("%d documents failed (see %s)", sum.Failed, filepath.Join(sum.Out, "errors.parquet"))}
 	}
@@ -158,7 +168,7 @@ func (o runOptions) config() (pipeline.Config, error) {
 	return pipeline.Config{
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
-		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: o.MaxBytes},
+		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, Sheet: o.Sheet, MaxBytes: o.MaxBytes},
 		Full:        o.Full, Annotator: engine, Version: buildVersion(),
 	}, nil
 }
@@ -222,9 +232,71 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	fmt.Fprintf(w, "  %d tokens in %s (%.0f tokens/s), annotated %d documents (the rest from the cache or unchanged)\n",
 		s.Tokens, s.Elapsed.Round(time.Millisecond), rate, s.AnnotatorCalls)
 	fmt.Fprintf(w, "  tables: %s\n", strings.Join(s.Tables, ", "))
+	if s.MetaExtraKeys > 0 {
+		fmt.Fprintf(w, "  metadata: %d keys; the %d held by the most documents are columns, the other %d are in the JSON column meta_extra\n",
+			s.MetaColumns+s.MetaExtraKeys, s.MetaColumns, s.MetaExtraKeys)
+	}
 	if s.Failed > 0 {
 		fmt.Fprintf(w, "  why documents failed: framealign inspect %s, or select * from '%s'\n", s.Out, filepath.Join(s.Out, "errors.parquet"))
 	}
+}
+
+// runSummary is what --summary-json writes: the counts of runs.parquet's row and
+// where the tables are.
+type runSummary struct {
+	RunID         string   `json:"run_id"`
+	Documents     int      `json:"documents"` // rows of documents.parquet, the reference included
+	Added         int      `json:"added"`
+	Changed       int      `json:"changed"`
+	Unchanged     int      `json:"unchanged"`
+	Removed       int      `json:"removed"`
+	Failed        int      `json:"failed"`
+	Skipped       int      `json:"skipped"`
+	Tokens        int64    `json:"tokens"`
+	Annotated     int      `json:"annotated"` // documents the annotation engine ran on
+	Seconds       float64  `json:"seconds"`
+	Out           string   `json:"out"`
+	Tables        []string `json:"tables"`
+	MetaColumns   int      `json:"meta_columns"`
+	MetaExtraKeys int      `json:"meta_extra_keys"` // keys whose values are in meta_extra
+}
+
+// writeSummaryJSON writes the run's counts to path through a temporary file in the same
+// folder, renamed into place, so a script never reads half a file.
+func writeSummaryJSON(path string, s *pipeline.Summary) error {
+	out, err := filepath.Abs(s.Out)
+	if err != nil {
+		out = s.Out
+	}
+	b, err := json.MarshalIndent(runSummary{
+		RunID: s.RunID, Documents: s.Documents, Added: s.Added, Changed: s.Changed, Unchanged: s.Unchanged,
+		Removed: s.Removed, Failed: s.Failed, Skipped: s.Skipped, Tokens: s.Tokens, Annotated: s.AnnotatorCalls,
+		Seconds: math.Round(s.Elapsed.Seconds()*1000) / 1000, Out: out, Tables: s.Tables,
+		MetaColumns: s.MetaColumns, MetaExtraKeys: s.MetaExtraKeys,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // progressPrinter shows progress on stderr: a live bar on a terminal, a plain line

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/framealign/framealign/internal/testfiles"
 	"github.com/framealign/framealign/output"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // These tests run the real framealign binary as a separate process, the way cron or a
@@ -289,6 +292,61 @@ func TestProgressIsAPlainLineWhenStderrIsNotATerminal(t *testing.T) {
 	for _, want := range []string{"5 documents", "added 4", "skipped 1 files", "tokens/s", "documents.parquet"} {
 		if !strings.Contains(string(stdout), want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestScheduledRunTakesItsSettingsFromTheEnvironment runs framealign as a scheduler
+// would: every setting from the environment (FRAMEALIGN_OUT, FRAMEALIGN_SHEET, ...),
+// the counts written by --summary-json for a monitoring script; and checks that
+// --help names the variables.
+func TestScheduledRunTakesItsSettingsFromTheEnvironment(t *testing.T) {
+	corpusDir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), corpusDir)
+	book := excelize.NewFile()
+	book.SetSheetRow("Sheet1", "A1", &[]any{"id", "body"})
+	book.SetSheetRow("Sheet1", "A2", &[]any{"wrong", "The first sheet is not the one asked for."})
+	book.NewSheet("Answers")
+	book.SetSheetRow("Answers", "A1", &[]any{"id", "body", "date"})
+	book.SetSheetRow("Answers", "A2", &[]any{"a1", "China stands for dialogue and win-win cooperation.", "2023-11-15"})
+	if err := book.SaveAs(filepath.Join(corpusDir, "presscon.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	summary := filepath.Join(t.TempDir(), "summary.json")
+	cmd := framealign("run", corpusDir)
+	cmd.Env = append(cmd.Env, "FRAMEALIGN_OUT="+out, "FRAMEALIGN_SHEET=Answers", "FRAMEALIGN_TEXT_FIELD=body",
+		"FRAMEALIGN_SUMMARY_JSON="+summary, "FRAMEALIGN_QUIET=true", "FRAMEALIGN_WORKERS=1")
+	if b, err := cmd.CombinedOutput(); err != nil || len(b) != 0 {
+		t.Fatalf("run: %v\n%s (want nothing printed with FRAMEALIGN_QUIET)", err, b)
+	}
+	b, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("summary: %v\n%s", err, b)
+	}
+	// The four .txt files have no "body" field to miss: they are text. The workbook
+	// gives one document from the Answers sheet.
+	for k, want := range map[string]any{"documents": 6.0, "added": 5.0, "failed": 0.0, "skipped": 1.0, "removed": 0.0, "out": out} {
+		if s[k] != want {
+			t.Errorf("summary %s = %v, want %v\n%s", k, s[k], want, b)
+		}
+	}
+	for _, k := range []string{"run_id", "changed", "unchanged", "tokens", "seconds", "tables", "meta_columns"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("summary has no %s:\n%s", k, b)
+		}
+	}
+	if tables, _ := s["tables"].([]any); len(tables) != 7 {
+		t.Errorf("tables %v", s["tables"])
+	}
+	help, _ := framealign("run", "--help").CombinedOutput()
+	for _, v := range []string{"$FRAMEALIGN_OUT", "$FRAMEALIGN_WORKERS", "$FRAMEALIGN_SHEET", "$FRAMEALIGN_SUMMARY_JSON", "$FRAMEALIGN_META_PATTERN"} {
+		if !strings.Contains(string(help), v) {
+			t.Errorf("run --help does not name %s", v)
 		}
 	}
 }
