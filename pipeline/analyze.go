@@ -60,7 +60,8 @@ func NewAnalyzer(fw *framework.Framework, referenceText string, annotate func(st
 	if err != nil {
 		return nil, err
 	}
-	a.refProfile = cues.Profile(cues.Score(fw, m.Match(referenceText, refAnn), len(refAnn.Tokens)))
+	refMatches, _ := m.Find(cues.Document{Text: referenceText, Annotation: refAnn, Entities: r.Resolve(referenceText, refAnn)}, false)
+	a.refProfile = cues.Profile(cues.Score(fw, refMatches, len(refAnn.Tokens)))
 	return a, nil
 }
 
@@ -99,7 +100,8 @@ func (a *Analyzer) Analyze(docID, text string, ann *annotate.Annotation, prior *
 	}
 	actors := entities.SentenceActors(ents)
 
-	matches := a.matcher.Match(text, ann)
+	// Only the entities' sentences and country codes count, which a prior analysis keeps.
+	matches, _ := a.matcher.Find(cues.Document{Text: text, Annotation: ann, Entities: ents}, false)
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
 			DocID: docID, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence),

@@ -45,7 +45,7 @@ func TestDefaultFrameworkReachesDevF1(t *testing.T) {
 		halves[h] = append(halves[h], s)
 	}
 	for h, ss := range halves {
-		r := scoreSentences(fw, ss)
+		r := ScoreSentences(fw, ss)
 		t.Logf("half %d (%d sentences): micro P %.3f R %.3f F1 %.3f", h, len(ss), r.Micro.Precision, r.Micro.Recall, r.Micro.F1)
 		if testing.Verbose() {
 			for _, d := range r.Dimensions {
