@@ -43,17 +43,17 @@ type Document struct {
 // document's tokens once, whatever the number of cues. A Matcher is read-only after
 // NewMatcher and safe for concurrent use.
 type Matcher struct {
-	fw       *framework.Framework
-	phrases  [][]cueTerm
-	cues     []compiledCue
+	fw      *framework.Framework
+	phrases [][]cueTerm
+	cues    []compiledCue
 	// the phrases that give a sentence the settings body (the gazetteer's
 	// intergovernmental bodies) and wording (the framework's international_wording)
 	bodies, wording []int
 	// conditional is true when some cue has a condition: only then are a document's
 	// settings computed
 	conditional bool
-	byLemma  map[string][]entryPoint
-	byPrefix map[string][]entryPoint
+	byLemma     map[string][]entryPoint
+	byPrefix    map[string][]entryPoint
 	// the shapes of their keys, which spare most words the lookups
 	lemmaShapes, prefixShapes *words.Shapes
 
