@@ -34,7 +34,7 @@ func frameworkCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine that reads the cues' words: " + strings.Join(engineNames(), ", ")},
 				},
-				Action:    frameworkCheckAction,
+				Action: frameworkCheckAction,
 			},
 		},
 	}
