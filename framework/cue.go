@@ -49,6 +49,10 @@ const (
 	SettingState   = "state"
 	SettingBody    = "body"
 	SettingWording = "wording"
+	// SettingDomestic holds when the sentence has one of the framework's
+	// domestic_wording phrases ("across the country", "families", "Congress"); it is
+	// meant negated: "!domestic" holds when the sentence has none.
+	SettingDomestic = "domestic"
 	// SettingInternational is shorthand for state|body|wording.
 	SettingInternational = "international"
 	// SettingAlways, as a cue's condition, lifts its dimension's requires:.
@@ -56,8 +60,9 @@ const (
 )
 
 // Condition is what a match needs of its sentence (or of the sentences around it):
-// at least one of Settings. Settings hold state, body or wording; a Condition with
-// none holds always.
+// at least one of Settings. Settings hold state, body, wording or domestic, each
+// possibly negated with a leading ! ("!domestic": the sentence has no domestic
+// wording); a Condition with none holds always.
 type Condition struct {
 	Settings []string
 }
@@ -89,9 +94,15 @@ func ParseCondition(s string) (*Condition, error) {
 		}
 	}
 	for _, part := range strings.Split(s, "|") {
-		switch strings.TrimSpace(part) {
-		case SettingState, SettingBody, SettingWording:
-			add(strings.TrimSpace(part))
+		part = strings.TrimSpace(part)
+		neg := strings.HasPrefix(part, "!")
+		name := strings.TrimPrefix(part, "!")
+		if neg && (name == SettingInternational || name == SettingAlways) {
+			return nil, fmt.Errorf("condition %q: !%s cannot be negated; negate single settings (!domestic)", s, name)
+		}
+		switch name {
+		case SettingState, SettingBody, SettingWording, SettingDomestic:
+			add(part)
 		case SettingInternational:
 			add(SettingState)
 			add(SettingBody)
@@ -102,7 +113,7 @@ func ParseCondition(s string) (*Condition, error) {
 			}
 			return &Condition{}, nil
 		default:
-			return nil, fmt.Errorf("unknown setting %q in condition %q (expected state, body, wording, international or always)", part, s)
+			return nil, fmt.Errorf("unknown setting %q in condition %q (expected state, body, wording, domestic, international or always, each but the last two possibly negated: !domestic)", part, s)
 		}
 	}
 	return c, nil

@@ -24,10 +24,15 @@ type Framework struct {
 	// InternationalWording are the phrases (cue syntax, no NEAR, no condition) that
 	// give a sentence the "wording" setting: "international", "bilateral", "allies".
 	InternationalWording []string `yaml:"international_wording,omitempty"`
+	// DomesticWording are the phrases that give a sentence the "domestic" setting:
+	// "across the country", "families", "Congress" (a condition asks for its absence
+	// with !domestic).
+	DomesticWording []string `yaml:"domestic_wording,omitempty"`
 
 	// Lines of the YAML source, for messages: InternationalWordingLines[i] is the line
 	// of InternationalWording[i]. Zero when the framework was not read from YAML.
 	InternationalWordingLines []int `yaml:"-" json:"-"`
+	DomesticWordingLines      []int `yaml:"-" json:"-"`
 }
 
 // Dimension is one idea of the framework, found in text by its cues.

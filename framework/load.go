@@ -119,16 +119,21 @@ func Parse(data []byte) (*Framework, []Problem) {
 			fw.InstitutionalHeads = p.strList(v, "institutional_heads")
 		case "dimensions":
 			fw.Dimensions = p.dimensions(v)
-		case "international_wording":
-			fw.InternationalWording, fw.InternationalWordingLines = p.cues(v, "international_wording")
-			for i, src := range fw.InternationalWording {
+		case "international_wording", "domestic_wording":
+			list, lines := p.cues(v, k.Value)
+			for i, src := range list {
 				if c, _ := ParseCue(src); c != nil && (c.Near > 0 || c.Requires != nil) {
-					p.problems = append(p.problems, Problem{Line: fw.InternationalWordingLines[i],
-						Message: fmt.Sprintf("international_wording %q: a wording phrase takes no NEAR and no @condition", src)})
+					p.problems = append(p.problems, Problem{Line: lines[i],
+						Message: fmt.Sprintf("%s %q: a wording phrase takes no NEAR and no @condition", k.Value, src)})
 				}
 			}
+			if k.Value == "domestic_wording" {
+				fw.DomesticWording, fw.DomesticWordingLines = list, lines
+			} else {
+				fw.InternationalWording, fw.InternationalWordingLines = list, lines
+			}
 		default:
-			p.add(k, fmt.Sprintf("unknown key %q (expected name, version, description, dimensions, institutional_heads, international_wording)", k.Value))
+			p.add(k, fmt.Sprintf("unknown key %q (expected name, version, description, dimensions, institutional_heads, international_wording, domestic_wording)", k.Value))
 		}
 	}
 	if strings.TrimSpace(fw.Name) == "" {

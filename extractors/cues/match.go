@@ -48,7 +48,7 @@ type Matcher struct {
 	cues    []compiledCue
 	// the phrases that give a sentence the settings body (the gazetteer's
 	// intergovernmental bodies) and wording (the framework's international_wording)
-	bodies, wording []int
+	bodies, wording, domestic []int
 	// conditional is true when some cue has a condition: only then are a document's
 	// settings computed
 	conditional bool
@@ -133,29 +133,38 @@ type exclusion struct {
 // condition is a compiled framework.Condition: the settings (any of them) a match's
 // sentence, or one of the window sentences around it, must have.
 type condition struct {
-	mask   uint8 // 0: no condition
+	mask   uint8 // settings of which one must be present; with neg, none of them a condition
+	neg    uint8 // settings whose absence (from the whole window) is enough
 	window int
 	src    string
 }
+
+func (c condition) active() bool { return c.mask|c.neg != 0 }
 
 // Setting bits of a sentence.
 const (
 	hasState uint8 = 1 << iota
 	hasBody
 	hasWording
+	hasDomestic
 )
 
-var settingBits = map[string]uint8{framework.SettingState: hasState, framework.SettingBody: hasBody, framework.SettingWording: hasWording}
+var settingBits = map[string]uint8{framework.SettingState: hasState, framework.SettingBody: hasBody,
+	framework.SettingWording: hasWording, framework.SettingDomestic: hasDomestic}
 
 func compileCondition(c *framework.Condition, window int) condition {
 	if c == nil || len(c.Settings) == 0 {
 		return condition{}
 	}
-	var mask uint8
+	var mask, neg uint8
 	for _, s := range c.Settings {
-		mask |= settingBits[s]
+		if strings.HasPrefix(s, "!") {
+			neg |= settingBits[s[1:]]
+		} else {
+			mask |= settingBits[s]
+		}
 	}
-	return condition{mask: mask, window: window, src: c.String()}
+	return condition{mask: mask, neg: neg, window: window, src: c.String()}
 }
 
 type cueTerm struct {
@@ -225,20 +234,26 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 				cond = dimCond
 			}
 			cc.cond = compileCondition(cond, d.Window)
-			if cc.cond.mask != 0 {
+			if cc.cond.active() {
 				m.conditional = true
 			}
 			m.cues = append(m.cues, cc)
 		}
 	}
 	if m.conditional {
-		for _, src := range fw.InternationalWording {
-			c, err := framework.ParseCue(src)
-			if err != nil {
-				return nil, fmt.Errorf("international_wording %q: %w", src, err)
-			}
-			for _, v := range c.Variants {
-				m.wording = append(m.wording, m.addPhrase(v))
+		for _, list := range []struct {
+			name string
+			srcs []string
+			ids  *[]int
+		}{{"international_wording", fw.InternationalWording, &m.wording}, {"domestic_wording", fw.DomesticWording, &m.domestic}} {
+			for _, src := range list.srcs {
+				c, err := framework.ParseCue(src)
+				if err != nil {
+					return nil, fmt.Errorf("%s %q: %w", list.name, src, err)
+				}
+				for _, v := range c.Variants {
+					*list.ids = append(*list.ids, m.addPhrase(v))
+				}
 			}
 		}
 		bodies, err := entities.Bodies()
@@ -626,7 +641,7 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 					continue
 				}
 				veto := m.excluded(c, sent, hits, toks)
-				if veto == "" && c.cond.mask != 0 && !c.cond.holds(settings, int(sent)) {
+				if veto == "" && c.cond.active() && !c.cond.holds(settings, int(sent)) {
 					veto = c.cond.src
 				}
 				for _, sp := range sps {
@@ -674,7 +689,7 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 	for _, list := range []struct {
 		phrases []int
 		bit     uint8
-	}{{m.bodies, hasBody}, {m.wording, hasWording}} {
+	}{{m.bodies, hasBody}, {m.wording, hasWording}, {m.domestic, hasDomestic}} {
 		for _, p := range list.phrases {
 			for _, h := range hits[p] {
 				out[toks[h.first].sentence] |= list.bit
@@ -687,12 +702,15 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 // holds reports whether sentence s, or one within the window around it, has one of
 // the condition's settings.
 func (c condition) holds(settings []uint8, s int) bool {
+	var seen uint8
 	for i := max(0, s-c.window); i <= s+c.window && i < len(settings); i++ {
 		if settings[i]&c.mask != 0 {
 			return true
 		}
+		seen |= settings[i]
 	}
-	return false
+	// A negated setting holds when no sentence of the window has it.
+	return c.neg&^seen != 0
 }
 
 type candidate struct {
