@@ -86,7 +86,7 @@ func concordFramework(c *cli.Context) (*framework.Framework, error) {
 	if err != nil {
 		return nil, err
 	}
-	fw := &framework.Framework{Name: base.Name, Version: base.Version, InternationalWording: base.InternationalWording}
+	fw := &framework.Framework{Name: base.Name, Version: base.Version, InternationalWording: base.InternationalWording, DomesticWording: base.DomesticWording}
 	d := framework.Dimension{ID: "cue", Group: framework.GroupFraming, Label: "cue"}
 	if id := c.String("dimension"); id != "" {
 		bd := base.Dimension(id)
