@@ -11,7 +11,6 @@ import (
 	"github.com/framealign/framealign/internal/testfiles"
 )
 
-
 // devFiles are the dev sets and the micro-F1 the default framework must reach on
 // each half (Half: the tune half cues were written on, the check half that was only
 // scored), a little under what it reaches, so that a cue change that loses ground
