@@ -62,8 +62,8 @@ func TestEvalExplainListsFalsePositivesWithTheirCueAndWhatVetoesRemoved(t *testi
 		"[Trade]",
 		"FN g2  The pandemic closed schools",
 		"vetoed: pandemic|pandemics",
-		"by @body|wording|!domestic",
-		"vetoed, rightly (1): g3 [internet] by @body|wording|!domestic",
+		"by @state|body|wording",
+		"vetoed, rightly (1): g3 [internet] by @body|wording",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain lacks %q:\n%s", want, out)
