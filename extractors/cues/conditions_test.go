@@ -193,7 +193,7 @@ func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
 	}
 	fw.InternationalWording = nil
 	ws, _ = Lint(context.Background(), fw, testannotate.Engine())
-	if len(ws) != 4 || !strings.Contains(ws[3].Message, "no international_wording") {
+	if len(ws) != 4 || !strings.Contains(ws[3].Message, "asks for wording, but the framework has no international_wording") {
 		t.Errorf("wording without a list: %+v", ws)
 	}
 }

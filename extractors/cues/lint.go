@@ -60,8 +60,10 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 		for i, c := range d.Exclude {
 			items = append(items, item{c, "exclude", lineOf(d.ExcludeLines, i), d})
 		}
-		if cond, err := framework.ParseCondition(d.Requires); err == nil && d.Requires != "" && len(fw.InternationalWording) == 0 && has(cond.Settings, framework.SettingWording) {
-			warn(d.Line, "dimension %q requires wording, but the framework has no international_wording list: the wording setting never holds", d.ID)
+		if cond, err := framework.ParseCondition(d.Requires); err == nil && d.Requires != "" {
+			for _, msg := range missingLists(fw, cond) {
+				warn(d.Line, "dimension %q %s", d.ID, msg)
+			}
 		}
 	}
 	for i, c := range fw.InternationalWording {
@@ -72,8 +74,10 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 		if err != nil {
 			continue // framework.Parse reports it
 		}
-		if c.Requires != nil && len(fw.InternationalWording) == 0 && has(c.Requires.Settings, framework.SettingWording) {
-			warn(it.line, "%s %q asks for wording, but the framework has no international_wording list: the wording setting never holds", it.what, it.src)
+		if c.Requires != nil {
+			for _, msg := range missingLists(fw, c.Requires) {
+				warn(it.line, "%s %q %s", it.what, it.src, msg)
+			}
 		}
 		readings := append(append([][]framework.Term(nil), c.Variants...), c.OtherVariants...)
 		for _, terms := range readings {
@@ -124,6 +128,22 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 		}
 	}
 	return out, nil
+}
+
+// missingLists says which settings of cond can never hold, or always hold when
+// negated, for want of the framework's list of phrases.
+func missingLists(fw *framework.Framework, cond *framework.Condition) []string {
+	var out []string
+	for _, s := range cond.Settings {
+		name := strings.TrimPrefix(s, "!")
+		switch {
+		case name == framework.SettingWording && len(fw.InternationalWording) == 0:
+			out = append(out, "asks for "+s+", but the framework has no international_wording list: the wording setting never holds")
+		case name == framework.SettingDomestic && len(fw.DomesticWording) == 0:
+			out = append(out, "asks for "+s+", but the framework has no domestic_wording list: the domestic setting never holds")
+		}
+	}
+	return out
 }
 
 func exclusionHint(c *framework.Cue, what string) string {
