@@ -21,6 +21,18 @@ type Framework struct {
 	// InstitutionalHeads are the nouns that head a mechanism phrase ("dialogue",
 	// "mechanism", "commission", ...), in their singular form.
 	InstitutionalHeads []string `yaml:"institutional_heads"`
+	// InternationalWording are the phrases (cue syntax, no NEAR, no condition) that
+	// give a sentence the "wording" setting: "international", "bilateral", "allies".
+	InternationalWording []string `yaml:"international_wording,omitempty"`
+	// DomesticWording are the phrases that give a sentence the "domestic" setting:
+	// "across the country", "families", "Congress" (a condition asks for its absence
+	// with !domestic).
+	DomesticWording []string `yaml:"domestic_wording,omitempty"`
+
+	// Lines of the YAML source, for messages: InternationalWordingLines[i] is the line
+	// of InternationalWording[i]. Zero when the framework was not read from YAML.
+	InternationalWordingLines []int `yaml:"-" json:"-"`
+	DomesticWordingLines      []int `yaml:"-" json:"-"`
 }
 
 // Dimension is one idea of the framework, found in text by its cues.
@@ -36,4 +48,15 @@ type Dimension struct {
 	// Contrast marks a dimension that describes what the framework sets itself
 	// against: it is matched and scored but adds nothing to alignment.
 	Contrast bool `yaml:"contrast,omitempty"`
+	// Requires is the condition ("international", "state|body", ...) every cue of the
+	// dimension must meet, unless the cue writes its own (@setting or @always).
+	Requires string `yaml:"requires,omitempty"`
+	// Window is how many sentences before and after the match a condition may find
+	// its setting in (0: the match's own sentence only).
+	Window int `yaml:"window,omitempty"`
+
+	// Lines of the YAML source, for messages (zero when not read from YAML).
+	Line         int   `yaml:"-" json:"-"`
+	CueLines     []int `yaml:"-" json:"-"`
+	ExcludeLines []int `yaml:"-" json:"-"`
 }

@@ -3,6 +3,7 @@ package framework
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -159,5 +160,56 @@ func TestParseCueSyntax(t *testing.T) {
 		if _, err := ParseCue(bad); err == nil {
 			t.Errorf("ParseCue(%q) accepted", bad)
 		}
+	}
+}
+
+func TestParseCueReadingsAndConditions(t *testing.T) {
+	c, err := ParseCue(`respect [each other|one another] -"small arms" @state|body`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Variants) != 2 || len(c.Variants[0]) != 3 || c.Variants[1][2].Alternatives[0].Text != "another" ||
+		c.Requires == nil || c.Requires.String() != "@state|body" || len(c.Excludes) != 1 {
+		t.Errorf("parsed %+v", c)
+	}
+	p, err := ParseCue("Russia's|Russian war")
+	if err != nil || len(p.Variants) != 2 {
+		t.Fatalf("possessive alternative: %+v, %v", p, err)
+	}
+	if r := p.Variants[1]; len(r) != 3 || r[0].Alternatives[0].Exact != "Russia" || r[1].Alternatives[0].Text != "'s" {
+		t.Errorf("Russia's reads %+v", p.Variants[1])
+	}
+	if c, err := ParseCue("pandemic @international"); err != nil || c.Requires.String() != "@state|body|wording" {
+		t.Errorf("@international: %+v %v", c, err)
+	}
+	if c, err := ParseCue("pandemic @body|!domestic"); err != nil || c.Requires.String() != "@body|!domestic" {
+		t.Errorf("@!domestic: %+v %v", c, err)
+	}
+	if c, err := ParseCue("climate @always"); err != nil || c.Requires == nil || len(c.Requires.Settings) != 0 {
+		t.Errorf("@always: %+v %v", c, err)
+	}
+	for _, bad := range []string{"pandemic @nowhere", "pandemic@state", "@state", "a @state @body", "[each other", "[]", "a [b||c]", "(each-other)", "pandemic @!international"} {
+		if _, err := ParseCue(bad); err == nil {
+			t.Errorf("ParseCue(%q) accepted", bad)
+		}
+	}
+}
+
+func TestRequiresAndWindowAreCheckedWithTheirLines(t *testing.T) {
+	src := "name: x\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    requires: abroad\n    window: 9\n    cues: [\"b @elsewhere\"]\n"
+	problems := Check([]byte(src))
+	var got []string
+	for _, p := range problems {
+		got = append(got, strconv.Itoa(p.Line)+": "+p.Message)
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"6: requires: unknown setting", "7: window must be", "8: malformed cue \"b @elsewhere\""} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems lack %q:\n%s", want, all)
+		}
+	}
+	fw, problems := Parse([]byte("name: x\ndomestic_wording: [Congress]\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    requires: international\n    window: 1\n    cues: [b]\n"))
+	if len(problems) > 0 || fw.Dimensions[0].Requires != "state|body|wording" || fw.Dimensions[0].Window != 1 || fw.DomesticWording[0] != "Congress" || fw.Dimensions[0].CueLines[0] != 9 {
+		t.Errorf("parsed %+v %+v", fw, problems)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -134,8 +135,21 @@ func Parse(data []byte) (*Framework, []Problem) {
 			fw.InstitutionalHeads = p.strList(v, "institutional_heads")
 		case "dimensions":
 			fw.Dimensions = p.dimensions(v)
+		case "international_wording", "domestic_wording":
+			list, lines := p.cues(v, k.Value)
+			for i, src := range list {
+				if c, _ := ParseCue(src); c != nil && (c.Near > 0 || c.Requires != nil) {
+					p.problems = append(p.problems, Problem{Line: lines[i],
+						Message: fmt.Sprintf("%s %q: a wording phrase takes no NEAR and no @condition", k.Value, src)})
+				}
+			}
+			if k.Value == "domestic_wording" {
+				fw.DomesticWording, fw.DomesticWordingLines = list, lines
+			} else {
+				fw.InternationalWording, fw.InternationalWordingLines = list, lines
+			}
 		default:
-			p.add(k, fmt.Sprintf("unknown key %q (expected name, version, description, dimensions, institutional_heads)", k.Value))
+			p.add(k, fmt.Sprintf("unknown key %q (expected name, version, description, dimensions, institutional_heads, international_wording, domestic_wording)", k.Value))
 		}
 	}
 	if strings.TrimSpace(fw.Name) == "" {
@@ -192,7 +206,7 @@ func (p *parser) dimensions(n *yaml.Node) []Dimension {
 			p.add(dn, "a dimension must be a mapping with id, group, label, cues")
 			continue
 		}
-		var d Dimension
+		d := Dimension{Line: dn.Line}
 		has := map[string]bool{}
 		for i := 0; i+1 < len(dn.Content); i += 2 {
 			k, v := dn.Content[i], dn.Content[i+1]
@@ -220,14 +234,33 @@ func (p *parser) dimensions(n *yaml.Node) []Dimension {
 				}
 				d.Contrast = v.Value == "true"
 			case "cues":
-				d.Cues = p.cues(v, "cues")
+				d.Cues, d.CueLines = p.cues(v, "cues")
 				if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
 					p.add(v, fmt.Sprintf("dimension %q has no cues", d.ID))
 				}
 			case "exclude":
-				d.Exclude = p.cues(v, "exclude")
+				d.Exclude, d.ExcludeLines = p.cues(v, "exclude")
+				for i, src := range d.Exclude {
+					if c, _ := ParseCue(src); c != nil && (c.Near > 0 || c.Requires != nil) {
+						p.problems = append(p.problems, Problem{Line: d.ExcludeLines[i],
+							Message: fmt.Sprintf("exclude %q: an exclude phrase takes no NEAR and no @condition", src)})
+					}
+				}
+			case "requires":
+				d.Requires = p.str(v, "requires")
+				if c, err := ParseCondition(d.Requires); err != nil {
+					p.add(v, fmt.Sprintf("requires: %v", err))
+				} else {
+					d.Requires = c.String()[1:]
+				}
+			case "window":
+				n, err := strconv.Atoi(p.str(v, "window"))
+				if err != nil || n < 0 || n > 5 {
+					p.add(v, "window must be a number of sentences from 0 to 5")
+				}
+				d.Window = n
 			default:
-				p.add(k, fmt.Sprintf("unknown key %q in dimension (expected id, group, label, description, cues, exclude, contrast)", k.Value))
+				p.add(k, fmt.Sprintf("unknown key %q in dimension (expected id, group, label, description, cues, exclude, contrast, requires, window)", k.Value))
 			}
 		}
 		for _, f := range []string{"id", "group", "label", "cues"} {
@@ -240,13 +273,15 @@ func (p *parser) dimensions(n *yaml.Node) []Dimension {
 	return out
 }
 
-// cues reads a list of cues, reporting empty and malformed ones at their own line.
-func (p *parser) cues(n *yaml.Node, field string) []string {
+// cues reads a list of cues, reporting empty and malformed ones at their own line,
+// and returns them with their lines.
+func (p *parser) cues(n *yaml.Node, field string) ([]string, []int) {
 	if n.Kind != yaml.SequenceNode {
 		p.add(n, fmt.Sprintf("%s must be a list", field))
-		return nil
+		return nil, nil
 	}
 	var out []string
+	var lines []int
 	for _, c := range n.Content {
 		if c.Kind != yaml.ScalarNode {
 			p.add(c, fmt.Sprintf("a cue in %s must be a single string", field))
@@ -261,8 +296,9 @@ func (p *parser) cues(n *yaml.Node, field string) []string {
 			continue
 		}
 		out = append(out, c.Value)
+		lines = append(lines, c.Line)
 	}
-	return out
+	return out, lines
 }
 
 // yamlErrLine digs the line out of a yaml.v3 syntax error ("yaml: line 7: ...").

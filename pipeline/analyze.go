@@ -120,7 +120,8 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("annotate the reference: %w", err)
 	}
-	a.refProfile = cues.Profile(cues.Score(cfg.Framework, m.Match(cfg.ReferenceText, refAnn), len(refAnn.Tokens)))
+	refMatches, _ := m.Find(cues.Document{Text: cfg.ReferenceText, Annotation: refAnn, Entities: r.Resolve(cfg.ReferenceText, refAnn)}, false)
+	a.refProfile = cues.Profile(cues.Score(cfg.Framework, refMatches, len(refAnn.Tokens)))
 	a.release(refAnn)
 	return a, nil
 }
@@ -213,7 +214,8 @@ func (a *Analyzer) Analyse(doc corpus.Document, ann *annotate.Annotation, prior 
 	}
 	actors := entities.SentenceActors(ents)
 
-	matches := a.matcher.Match(text, ann)
+	// Only the entities' sentences and country codes count, which a prior analysis keeps.
+	matches, _ := a.matcher.Find(cues.Document{Text: text, Annotation: ann, Entities: ents}, false)
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
 			DocID: id, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence),

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/framealign/framealign/extractors/cues"
+	"github.com/framealign/framealign/framework"
 
 	"github.com/urfave/cli/v2"
 )
@@ -20,10 +22,14 @@ func evalCommand() *cli.Command {
 		Name:  "eval",
 		Usage: "measure cue matching (--gold) or entity resolution (--entities) against labelled data",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "gold", Usage: "labelled sentences, JSON lines {id, doc, sentence, text, labels} (`FILE`)"},
+			&cli.StringSliceFlag{Name: "gold", Usage: "labelled sentences, JSON lines {id, doc, sentence, text, labels} (`FILE`; repeat for several: a row per file and the pooled figure)"},
 			&cli.StringFlag{Name: "entities", Usage: "labelled entity paragraphs, JSON lines (`FILE`)"},
 			&cli.StringFlag{Name: "framework", Usage: "framework YAML `FILE` (default: the embedded framework)"},
 			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
+			&cli.StringFlag{Name: "half", Usage: "score only one half of each gold file: tune or check (the rule: README, \"Tuning a framework\")"},
+			&cli.BoolFlag{Name: "halves", Usage: "add a row per half (tune, check) of each gold file"},
+			&cli.BoolFlag{Name: "explain", Usage: "per dimension, list each false positive with the cue that fired, each false negative, and the matches an exclusion or condition vetoed"},
+			&cli.StringSliceFlag{Name: "dimension", Usage: "with --explain, only these dimensions (`ID`)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "also list every sentence where the cues and the labels disagree"},
 		},
 		Action: evalAction,
@@ -31,17 +37,17 @@ func evalCommand() *cli.Command {
 }
 
 func evalAction(c *cli.Context) error {
-	gold, entities := c.String("gold"), c.String("entities")
-	if gold == "" && entities == "" {
+	gold, entities := c.StringSlice("gold"), c.String("entities")
+	if len(gold) == 0 && entities == "" {
 		return &exitError{code: exitFailure, err: fmt.Errorf("eval needs --gold FILE or --entities FILE")}
 	}
-	if gold != "" {
+	if len(gold) > 0 {
 		if err := evalDimensions(c, gold); err != nil {
 			return err
 		}
 	}
 	if entities != "" {
-		if gold != "" {
+		if len(gold) > 0 {
 			fmt.Fprintln(c.App.Writer)
 		}
 		return evalEntities(c, entities)
@@ -49,7 +55,13 @@ func evalAction(c *cli.Context) error {
 	return nil
 }
 
-func evalDimensions(c *cli.Context, path string) error {
+// goldFile is one gold file's sentences, evaluated.
+type goldFile struct {
+	path string
+	rep  *cues.Report
+}
+
+func evalDimensions(c *cli.Context, paths []string) error {
 	fw, err := loadFramework(c.String("framework"))
 	if err != nil {
 		return err
@@ -58,31 +70,164 @@ func evalDimensions(c *cli.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open gold %s: %w", path, err)
+	half := c.String("half")
+	if half != "" && half != cues.HalfTune && half != cues.HalfCheck {
+		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
-	defer f.Close()
-	rep, err := cues.Evaluate(context.Background(), f, fw, ann)
-	if err != nil {
-		return fmt.Errorf("evaluate %s: %w", path, err)
+	var files []goldFile
+	var pooled []cues.SentenceEval
+	for _, path := range paths {
+		sents, err := readGoldFile(path)
+		if err != nil {
+			return err
+		}
+		if half != "" {
+			kept := sents[:0]
+			for _, s := range sents {
+				if cues.Half(s) == half {
+					kept = append(kept, s)
+				}
+			}
+			sents = kept
+		}
+		rep, err := cues.EvaluateSentences(context.Background(), sents, fw, ann)
+		if err != nil {
+			return fmt.Errorf("evaluate %s: %w", path, err)
+		}
+		files = append(files, goldFile{path, rep})
+		pooled = append(pooled, rep.Sentences...)
+	}
+	all := files[0].rep
+	if len(files) > 1 {
+		all = cues.ScoreSentences(fw, pooled)
 	}
 	out := c.App.Writer
 	if c.Bool("verbose") {
-		printDisagreements(out, rep)
+		printDisagreements(out, all)
 	}
-	fmt.Fprintf(out, "dimensions: %s (%d sentences), framework %s %s\n\n", path, len(rep.Sentences), fw.Name, fw.Version)
+	if c.Bool("explain") {
+		printExplain(out, fw, all, c.StringSlice("dimension"))
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.path
+	}
+	what := ""
+	if half != "" {
+		what = ", " + half + " half"
+	}
+	fmt.Fprintf(out, "dimensions: %s (%d sentences%s), framework %s %s\n\n", strings.Join(names, " + "), len(all.Sentences), what, fw.Name, fw.Version)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dimension\tP\tR\tF1\tTP\tFP\tFN\t")
-	row := func(e cues.DimensionEval) {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t\n", e.Dimension, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
+	row := func(name string, e cues.DimensionEval) {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t\n", name, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
 	}
-	for _, d := range rep.Dimensions {
-		row(d)
+	for _, d := range all.Dimensions {
+		row(d.Dimension, d)
 	}
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t")
-	row(rep.Micro)
+	row("micro", all.Micro)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(files) == 1 && !c.Bool("halves") {
+		return nil
+	}
+	// A row per file (and per half), then the pooled figure.
+	fmt.Fprintln(out)
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "gold\tsentences\tP\tR\tF1\tTP\tFP\tFN\t")
+	frow := func(name string, n int, e cues.DimensionEval) {
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t\n", name, n, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
+	}
+	for _, f := range files {
+		frow(filepath.Base(f.path), len(f.rep.Sentences), f.rep.Micro)
+		if c.Bool("halves") {
+			for _, h := range []string{cues.HalfTune, cues.HalfCheck} {
+				var part []cues.SentenceEval
+				for _, s := range f.rep.Sentences {
+					if cues.Half(s.Gold) == h {
+						part = append(part, s)
+					}
+				}
+				frow("  "+h+" half", len(part), cues.ScoreSentences(fw, part).Micro)
+			}
+		}
+	}
+	if len(files) > 1 {
+		frow("pooled", len(all.Sentences), all.Micro)
+	}
 	return tw.Flush()
+}
+
+func readGoldFile(path string) ([]cues.GoldSentence, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open gold %s: %w", path, err)
+	}
+	defer f.Close()
+	sents, err := cues.ReadGold(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return sents, nil
+}
+
+// printExplain lists, per dimension, the false positives with the cues that fired
+// (and the text they matched), the false negatives with the matches a veto removed,
+// and the vetoes that kept a wrong label away.
+func printExplain(out io.Writer, fw *framework.Framework, rep *cues.Report, only []string) {
+	want := map[string]bool{}
+	for _, d := range only {
+		want[d] = true
+	}
+	for i, d := range fw.Dimensions {
+		if len(want) > 0 && !want[d.ID] {
+			continue
+		}
+		e := rep.Dimensions[i]
+		fmt.Fprintf(out, "== %s: P %.3f R %.3f F1 %.3f (TP %d, FP %d, FN %d)\n", d.ID, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
+		var saved []string
+		for _, s := range rep.Sentences {
+			gold, pred := has(s.Gold.Labels, d.ID), has(s.Predicted, d.ID)
+			switch {
+			case pred && !gold:
+				fmt.Fprintf(out, "  FP %s  %s\n", s.Gold.ID, s.Gold.Text)
+				for _, m := range s.Matches {
+					if m.Dimension == d.ID {
+						fmt.Fprintf(out, "       fired: %s  [%s]\n", m.Cue, s.Gold.Text[m.Start:m.End])
+					}
+				}
+			case gold && !pred:
+				fmt.Fprintf(out, "  FN %s  %s\n", s.Gold.ID, s.Gold.Text)
+				for _, m := range s.Vetoed {
+					if m.Dimension == d.ID {
+						fmt.Fprintf(out, "       vetoed: %s  [%s]  by %s\n", m.Cue, s.Gold.Text[m.Start:m.End], m.Veto)
+					}
+				}
+			case !gold && !pred:
+				for _, m := range s.Vetoed {
+					if m.Dimension == d.ID {
+						saved = append(saved, fmt.Sprintf("%s [%s] by %s", s.Gold.ID, s.Gold.Text[m.Start:m.End], m.Veto))
+						break
+					}
+				}
+			}
+		}
+		if len(saved) > 0 {
+			fmt.Fprintf(out, "  vetoed, rightly (%d): %s\n", len(saved), strings.Join(saved, "; "))
+		}
+		fmt.Fprintln(out)
+	}
+}
+
+func has(list []string, x string) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 func printDisagreements(out io.Writer, rep *cues.Report) {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/framealign/framealign/extractors/cues"
 	"github.com/framealign/framealign/framework"
 )
 
@@ -26,9 +29,12 @@ func frameworkCommand() *cli.Command {
 			},
 			{
 				Name:      "check",
-				Usage:     "report every problem of a framework file as FILE:LINE: message (exit 1 if any)",
+				Usage:     "report every problem of a framework file as FILE:LINE: message (exit 1 if any), and warn about cues that can never match as written",
 				ArgsUsage: "FILE",
-				Action:    frameworkCheckAction,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine that reads the cues' words: " + strings.Join(engineNames(), ", ")},
+				},
+				Action: frameworkCheckAction,
 			},
 		},
 	}
@@ -55,12 +61,28 @@ func frameworkCheckAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("read framework %s: %w", path, err)
 	}
-	problems := framework.Check(data)
+	fw, problems := framework.Parse(data)
 	for _, p := range problems {
 		fmt.Fprintf(c.App.Writer, "%s:%d: %s\n", path, p.Line, p.Message)
 	}
 	if len(problems) > 0 {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %d problem(s)", path, len(problems))}
+	}
+	// Cues that parse but can never match as written: warnings, the file stays usable.
+	ann, err := newEngine(c.String("engine"))
+	if err != nil {
+		return err
+	}
+	warnings, err := cues.Lint(context.Background(), fw, ann)
+	if err != nil {
+		return err
+	}
+	for _, p := range warnings {
+		fmt.Fprintf(c.App.Writer, "%s:%d: %s\n", path, p.Line, p.Message)
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(c.App.Writer, "%s: ok, %d warning(s)\n", path, len(warnings))
+		return nil
 	}
 	fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
 	return nil

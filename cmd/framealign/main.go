@@ -95,6 +95,7 @@ func newApp() *cli.App {
 			runCommand(),
 			frameworkCommand(),
 			evalCommand(),
+			concordCommand(),
 			reportCommand(),
 			inspectCommand(),
 		},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/extractors/words"
 
 	"github.com/framealign/framealign/framework"
@@ -20,6 +21,20 @@ type Match struct {
 	Start     int    // byte offset of the first matched token
 	End       int    // byte offset one past the last matched token
 	Negated   bool   // the match sits in a negated clause ("will not engage in dialogue")
+	// Veto, in a vetoed match (see Find), says what removed it: the exclusion found
+	// in its sentence (-"small arms", or exclude: "national dialogue") or the
+	// condition its sentence lacks (@state|body|wording). Empty in a counted match.
+	Veto string
+}
+
+// Document is what the matcher reads of one document: its text, its annotation and
+// the entities found in it. Only the entities' sentences and country codes count (a
+// sentence naming a state or its people has the setting "state"), so a re-scoring
+// that kept only those (the pipeline's rerun) matches as a full analysis does.
+type Document struct {
+	Text       string
+	Annotation *annotate.Annotation
+	Entities   []entities.Entity
 }
 
 // Matcher finds a framework's cues in annotated documents. It compiles every cue once
@@ -28,11 +43,17 @@ type Match struct {
 // document's tokens once, whatever the number of cues. A Matcher is read-only after
 // NewMatcher and safe for concurrent use.
 type Matcher struct {
-	fw       *framework.Framework
-	phrases  [][]cueTerm
-	cues     []compiledCue
-	byLemma  map[string][]entryPoint
-	byPrefix map[string][]entryPoint
+	fw      *framework.Framework
+	phrases [][]cueTerm
+	cues    []compiledCue
+	// the phrases that give a sentence the settings body (the gazetteer's
+	// intergovernmental bodies) and wording (the framework's international_wording)
+	bodies, wording, domestic []int
+	// conditional is true when some cue has a condition: only then are a document's
+	// settings computed
+	conditional bool
+	byLemma     map[string][]entryPoint
+	byPrefix    map[string][]entryPoint
 	// the shapes of their keys, which spare most words the lookups
 	lemmaShapes, prefixShapes *words.Shapes
 
@@ -91,14 +112,59 @@ type wordInfo struct {
 	eps          []entryPoint // entry points to try at a token with this text, in order
 }
 
-// compiledCue is a cue ready to match: its phrases are indexes into Matcher.phrases.
+// compiledCue is a cue ready to match: its phrases are indexes into Matcher.phrases,
+// one per reading (framework.Cue.Variants).
 type compiledCue struct {
 	dim      int
 	src      string
-	main     int
-	other    int // -1 unless NEAR
+	mains    []int
+	others   []int // empty unless NEAR
 	near     int
-	excludes []int
+	excludes []exclusion
+	cond     condition
+}
+
+// exclusion is a phrase that cancels a cue in its sentence, with how to name it.
+type exclusion struct {
+	phrase int
+	src    string
+}
+
+// condition is a compiled framework.Condition: the settings (any of them) a match's
+// sentence, or one of the window sentences around it, must have.
+type condition struct {
+	mask   uint8 // settings of which one must be present; with neg, none of them a condition
+	neg    uint8 // settings whose absence (from the whole window) is enough
+	window int
+	src    string
+}
+
+func (c condition) active() bool { return c.mask|c.neg != 0 }
+
+// Setting bits of a sentence.
+const (
+	hasState uint8 = 1 << iota
+	hasBody
+	hasWording
+	hasDomestic
+)
+
+var settingBits = map[string]uint8{framework.SettingState: hasState, framework.SettingBody: hasBody,
+	framework.SettingWording: hasWording, framework.SettingDomestic: hasDomestic}
+
+func compileCondition(c *framework.Condition, window int) condition {
+	if c == nil || len(c.Settings) == 0 {
+		return condition{}
+	}
+	var mask, neg uint8
+	for _, s := range c.Settings {
+		if strings.HasPrefix(s, "!") {
+			neg |= settingBits[s[1:]]
+		} else {
+			mask |= settingBits[s]
+		}
+	}
+	return condition{mask: mask, neg: neg, window: window, src: c.String()}
 }
 
 type cueTerm struct {
@@ -106,6 +172,9 @@ type cueTerm struct {
 	optional bool
 	gap      int
 }
+
+// possessive is the cue word of a possessive's 's ("Russia's" is Russia and 's).
+const possessive = "'s"
 
 type cueWord struct {
 	text   string // lemma of the cue word, or the prefix
@@ -126,29 +195,73 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{},
 		scratch: make(chan *matchScratch, 64)}
 	for di, d := range fw.Dimensions {
-		var dimExcl []int
+		var dimExcl []exclusion
 		for _, src := range d.Exclude {
 			c, err := framework.ParseCue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: exclude %q: %w", d.ID, src, err)
 			}
 			// An exclude entry is a phrase (with its own exclusions ignored).
-			dimExcl = append(dimExcl, m.addPhrase(c.Terms))
+			for _, v := range c.Variants {
+				dimExcl = append(dimExcl, exclusion{m.addPhrase(v), "exclude: " + src})
+			}
+		}
+		var dimCond *framework.Condition
+		if d.Requires != "" {
+			var err error
+			if dimCond, err = framework.ParseCondition(d.Requires); err != nil {
+				return nil, fmt.Errorf("dimension %s: requires: %w", d.ID, err)
+			}
 		}
 		for _, src := range d.Cues {
 			c, err := framework.ParseCue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: cue %q: %w", d.ID, src, err)
 			}
-			cc := compiledCue{dim: di, src: src, main: m.addPhrase(c.Terms), other: -1, near: c.Near}
-			if c.Near > 0 {
-				cc.other = m.addPhrase(c.Other)
+			cc := compiledCue{dim: di, src: src, near: c.Near}
+			for _, v := range c.Variants {
+				cc.mains = append(cc.mains, m.addPhrase(v))
+			}
+			for _, v := range c.OtherVariants {
+				cc.others = append(cc.others, m.addPhrase(v))
 			}
 			for _, ex := range c.Excludes {
-				cc.excludes = append(cc.excludes, m.addPhrase(ex))
+				cc.excludes = append(cc.excludes, exclusion{m.addPhrase(ex), `-"` + termsString(ex) + `"`})
 			}
 			cc.excludes = append(cc.excludes, dimExcl...)
+			cond := c.Requires
+			if cond == nil {
+				cond = dimCond
+			}
+			cc.cond = compileCondition(cond, d.Window)
+			if cc.cond.active() {
+				m.conditional = true
+			}
 			m.cues = append(m.cues, cc)
+		}
+	}
+	if m.conditional {
+		for _, list := range []struct {
+			name string
+			srcs []string
+			ids  *[]int
+		}{{"international_wording", fw.InternationalWording, &m.wording}, {"domestic_wording", fw.DomesticWording, &m.domestic}} {
+			for _, src := range list.srcs {
+				c, err := framework.ParseCue(src)
+				if err != nil {
+					return nil, fmt.Errorf("%s %q: %w", list.name, src, err)
+				}
+				for _, v := range c.Variants {
+					*list.ids = append(*list.ids, m.addPhrase(v))
+				}
+			}
+		}
+		bodies, err := entities.Bodies()
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range bodies {
+			m.bodies = append(m.bodies, m.addPhrase(nameTerms(name)))
 		}
 	}
 	m.lemmaShapes, m.prefixShapes = words.ShapesOf(m.byLemma), words.ShapesOf(m.byPrefix)
@@ -175,7 +288,7 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 		ct[i] = cueTerm{optional: t.Optional, gap: t.Gap}
 		for _, w := range t.Alternatives {
 			text := w.Text
-			if !w.Prefix {
+			if !w.Prefix && text != possessive {
 				text = words.Lemma(text)
 			}
 			ct[i].words = append(ct[i].words, cueWord{text: text, prefix: w.Prefix, exact: w.Exact})
@@ -199,6 +312,61 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 	return id
 }
 
+// termsString writes a phrase back in cue syntax, for messages.
+func termsString(terms []framework.Term) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 && t.Alternatives != nil && t.Alternatives[0].Text == possessive {
+			b.WriteString(possessive)
+			continue
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if t.Gap > 0 {
+			fmt.Fprintf(&b, "~%d", t.Gap)
+			continue
+		}
+		var alts []string
+		for _, w := range t.Alternatives {
+			a := w.Text
+			if w.Exact != "" {
+				a = w.Exact
+			}
+			if w.Prefix {
+				a += "*"
+			}
+			alts = append(alts, a)
+		}
+		a := strings.Join(alts, "|")
+		if t.Optional {
+			a = "(" + a + ")"
+		}
+		b.WriteString(a)
+	}
+	return b.String()
+}
+
+// nameTerms turns the name of a body as the gazetteer writes it ("United Nations",
+// "U.N.", "G20", "Group of 20") into a phrase: capitalised words and words with dots
+// spelt exactly, the others on their lemma.
+func nameTerms(name string) []framework.Term {
+	var terms []framework.Term
+	for _, f := range strings.Fields(name) {
+		for _, part := range strings.Split(f, "-") {
+			if part == "" {
+				continue
+			}
+			w := framework.Word{Text: strings.ToLower(part)}
+			if w.Text != part || strings.Contains(part, ".") {
+				w.Exact = part
+			}
+			terms = append(terms, framework.Term{Alternatives: []framework.Word{w}})
+		}
+	}
+	return terms
+}
+
 // matchToken is a word of the document as the matcher sees it: prose's tokens, with
 // hyphenated words cut into their parts so "win-win" meets the cue "win win".
 type matchToken struct {
@@ -207,6 +375,20 @@ type matchToken struct {
 	start, end int32 // byte offsets in the text (documents are at most 2 GiB)
 	sentence   int32
 	filler     bool // may sit between two cue words (the, its, each other's, adjectives)
+	// free marks a filler that does not count against framework.DefaultFiller: a
+	// comma, or the "and" or "or" of a list of modifiers ("global, regional and
+	// national challenges", "peaceful and lasting solutions")
+	free bool
+}
+
+// isModifierTag reports whether a part of speech can stand in a coordinated list of
+// modifiers.
+func isModifierTag(tag string) bool {
+	switch tag {
+	case "JJ", "JJR", "JJS", "CD", "VBN":
+		return true
+	}
+	return false
 }
 
 // isFillerTag reports whether a part of speech may sit between consecutive cue
@@ -301,6 +483,14 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		// Commas count as filler too, so lists meet list cues ("peace, security and
 		// development" for "peace security and development").
 		filler := isWord && isFillerTag(t.Tag) || word == ","
+		free := word == ","
+		// The "and" or "or" of a list of modifiers is filler: "global, regional and
+		// national challenges", "peaceful and lasting solutions".
+		if (word == "and" || word == "or") && ti > 0 && ti+1 < len(ann.Tokens) &&
+			ann.Tokens[ti-1].Sentence == t.Sentence && ann.Tokens[ti+1].Sentence == t.Sentence &&
+			(isModifierTag(ann.Tokens[ti-1].Tag) || ann.Tokens[ti-1].Text == ",") && isModifierTag(ann.Tokens[ti+1].Tag) && ann.Tokens[ti+1].Tag != "CD" {
+			filler, free = true, true
+		}
 		// Split at inner hyphens when the token's bytes are the text's bytes, so the
 		// parts keep exact offsets.
 		if strings.IndexByte(word, '-') > 0 && t.End-t.Start == len(word) && text[t.Start:t.End] == word {
@@ -308,7 +498,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			for _, part := range strings.Split(word, "-") {
 				if part != "" {
 					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
-						start: int32(off), end: int32(off + len(part)), sentence: int32(t.Sentence), filler: filler})
+						start: int32(off), end: int32(off + len(part)), sentence: int32(t.Sentence), filler: filler, free: free})
 				}
 				off += len(part) + 1
 			}
@@ -325,7 +515,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			w = m.word(sc, word)
 		}
 		out = append(out, matchToken{text: word, wordInfo: w,
-			start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler})
+			start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler, free: free})
 	}
 	sc.toks = out
 	return out
@@ -338,6 +528,9 @@ func isAlnum(c byte) bool {
 func (w cueWord) matches(t *matchToken) bool {
 	if w.prefix {
 		return strings.HasPrefix(t.lower, w.text) || strings.HasPrefix(t.lemma, w.text)
+	}
+	if w.text == possessive {
+		return t.lower == possessive || t.lower == "’s"
 	}
 	if w.exact != "" {
 		return t.text == w.exact || len(t.text) == len(w.exact)+1 && t.text[len(t.text)-1] == 's' && t.text[:len(w.exact)] == w.exact
@@ -386,56 +579,145 @@ func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int32) int {
 				best = r
 			}
 		}
-		if !toks[p].filler || skipped >= framework.DefaultFiller {
+		if !toks[p].filler || skipped >= framework.DefaultFiller && !toks[p].free {
 			break
 		}
-		skipped++
+		if !toks[p].free {
+			skipped++
+		}
 	}
 	return best
 }
 
 // Match returns every cue of the framework found in text, whose annotation is ann,
-// sorted by Start then Dimension. Matches stay inside one sentence. When matches of
-// one dimension overlap in a sentence, the longest wins (then the earliest), so a
-// stretch of text counts once per dimension: "mutual respect and non-interference"
-// is one hit if one cue covers it all. A cue is dropped in a sentence that holds one
-// of its exclusions.
+// sorted by Start then Dimension, as Find does for a document without entities (so
+// no sentence has the setting "state").
 func (m *Matcher) Match(text string, ann *annotate.Annotation) []Match {
+	matches, _ := m.Find(Document{Text: text, Annotation: ann}, false)
+	return matches
+}
+
+// Find returns every cue of the framework found in the document, sorted by Start then
+// Dimension. Matches stay inside one sentence. When matches of one dimension overlap
+// in a sentence, the longest wins (then the earliest), so a stretch of text counts
+// once per dimension: "mutual respect and non-interference" is one hit if one cue
+// covers it all. A cue is dropped in a sentence that holds one of its exclusions, and
+// when its condition (its own @setting, or its dimension's requires:) finds none of
+// its settings in the sentence or the window around it.
+//
+// With vetoed, Find also returns the matches so dropped, each with its Veto, resolved
+// among themselves as the counted ones are and left out where a counted match of
+// their dimension covers them: what a framework author needs to see which exclusion
+// or condition removed what.
+func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 	sc := m.getScratch()
 	defer m.putScratch(sc)
-	toks := m.matchTokens(sc, text, ann)
+	toks := m.matchTokens(sc, doc.Text, doc.Annotation)
 	hits := m.findPhrases(toks)
+	var settings []uint8
+	if m.conditional {
+		settings = m.settings(doc, toks, hits)
+	}
 
-	var cands []candidate
+	var cands, vetoes []candidate
 	for ci := range m.cues {
 		c := &m.cues[ci]
-		for _, h := range hits[c.main] {
-			sent := toks[h.first].sentence
-			if m.excluded(c, sent, hits, toks) {
-				continue
-			}
-			if c.other < 0 {
-				cands = append(cands, candidate{cue: ci, sent: sent, sp: h})
-				continue
-			}
-			for _, o := range hits[c.other] {
-				if toks[o.first].sentence != sent {
+		for _, main := range c.mains {
+			for _, h := range hits[main] {
+				sent := toks[h.first].sentence
+				var sps []span
+				if len(c.others) == 0 {
+					sps = []span{h}
+				} else {
+					for _, other := range c.others {
+						for _, o := range hits[other] {
+							if toks[o.first].sentence == sent && o.first-h.last <= c.near && h.first-o.last <= c.near {
+								sps = append(sps, span{min(h.first, o.first), max(h.last, o.last)})
+							}
+						}
+					}
+				}
+				if len(sps) == 0 {
 					continue
 				}
-				if o.first-h.last <= c.near && h.first-o.last <= c.near {
-					cands = append(cands, candidate{cue: ci, sent: sent,
-						sp: span{min(h.first, o.first), max(h.last, o.last)}})
+				veto := m.excluded(c, sent, hits, toks)
+				if veto == "" && c.cond.active() && !c.cond.holds(settings, int(sent)) {
+					veto = c.cond.src
+				}
+				for _, sp := range sps {
+					cd := candidate{cue: ci, sent: sent, sp: sp, veto: veto}
+					if veto == "" {
+						cands = append(cands, cd)
+					} else if vetoed {
+						vetoes = append(vetoes, cd)
+					}
 				}
 			}
 		}
 	}
-	return m.resolve(cands, toks)
+	matches = m.resolve(cands, toks)
+	if vetoed && len(vetoes) > 0 {
+		for _, v := range m.resolve(vetoes, toks) {
+			covered := false
+			for _, k := range matches {
+				if k.Dimension == v.Dimension && k.Sentence == v.Sentence && k.Start < v.End && v.Start < k.End {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				dropped = append(dropped, v)
+			}
+		}
+	}
+	return matches, dropped
+}
+
+// settings returns the setting bits of every sentence of the document: the
+// entities with a country code, the bodies and the international wording found.
+func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uint8 {
+	n := len(doc.Annotation.Sentences)
+	if len(toks) > 0 && int(toks[len(toks)-1].sentence) >= n {
+		n = int(toks[len(toks)-1].sentence) + 1
+	}
+	out := make([]uint8, n)
+	for _, e := range doc.Entities {
+		if e.ISO3 != "" && e.Sentence >= 0 && e.Sentence < n {
+			out[e.Sentence] |= hasState
+		}
+	}
+	for _, list := range []struct {
+		phrases []int
+		bit     uint8
+	}{{m.bodies, hasBody}, {m.wording, hasWording}, {m.domestic, hasDomestic}} {
+		for _, p := range list.phrases {
+			for _, h := range hits[p] {
+				out[toks[h.first].sentence] |= list.bit
+			}
+		}
+	}
+	return out
+}
+
+// holds reports whether sentence s, or one within the window around it, has one of
+// the condition's settings.
+func (c condition) holds(settings []uint8, s int) bool {
+	var seen uint8
+	for i := max(0, s-c.window); i <= s+c.window && i < len(settings); i++ {
+		if settings[i]&c.mask != 0 {
+			return true
+		}
+		seen |= settings[i]
+	}
+	// A negated setting holds when no sentence of the window has it.
+	return c.neg&^seen != 0
 }
 
 type candidate struct {
 	cue  int
 	sent int32
 	sp   span
+	veto string
 }
 
 // findPhrases walks the tokens once and returns, for every phrase, where it occurs.
@@ -468,16 +750,16 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 	return hits
 }
 
-// excluded reports whether one of the cue's exclusions occurs in the sentence.
-func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) bool {
+// excluded returns the first of the cue's exclusions that occurs in the sentence, or "".
+func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) string {
 	for _, ex := range c.excludes {
-		for _, h := range hits[ex] {
+		for _, h := range hits[ex.phrase] {
 			if toks[h.first].sentence == sent {
-				return true
+				return ex.src
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // resolve keeps, per dimension and sentence, the longest non-overlapping candidates,
@@ -525,6 +807,7 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 			Start:     int(toks[c.sp.first].start),
 			End:       int(toks[c.sp.last-1].end),
 			Negated:   negated(toks, c.sp.first),
+			Veto:      c.veto,
 		})
 	}
 	sort.Slice(out, func(a, b int) bool {

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/framealign/framealign/corpus"
+	"github.com/framealign/framealign/extractors/cues"
+	"github.com/framealign/framealign/extractors/entities"
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/output"
+)
+
+// concordCommand is `framealign concord`: a keyword-in-context list of where a cue (or
+// a dimension's cues) matches in a corpus, or of an output folder's matches, sampled
+// at random, to judge a cue's precision on unlabelled text before adding it.
+func concordCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "concord",
+		Usage:     "list a random sample of a cue's matches in a corpus (or an output folder's matches) in context",
+		ArgsUsage: "CORPUS_OR_OUT...",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cue", Usage: "the `CUE` to find, in the cue language (with -\"exclusions\" and an @condition if any)"},
+			&cli.StringFlag{Name: "dimension", Usage: "the framework's dimension `ID`: its cues (with its exclude, requires and window); with --cue, the cue is tried as one more cue of it"},
+			&cli.StringFlag{Name: "requires", Usage: "a condition for the cue (as a dimension's requires:): state, body, wording, international"},
+			&cli.IntFlag{Name: "window", Usage: "sentences around a match where --requires may find its setting"},
+			&cli.StringFlag{Name: "framework", Usage: "framework YAML `FILE` (default: the embedded framework; gives --dimension and the international wording)"},
+			&cli.IntFlag{Name: "sample", Value: 30, Usage: "how many matches to show, drawn at random (0: all)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the random draw, so a sample can be shown again"},
+			&cli.BoolFlag{Name: "vetoed", Usage: "show the matches an exclusion or condition removed, with what removed them, instead of the counted ones"},
+			&cli.StringSliceFlag{Name: "skip-gold", Usage: "leave out the documents of this gold `FILE` (its doc fields), to judge on text nobody labelled"},
+			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
+			&cli.IntFlag{Name: "width", Value: 0, Usage: "characters of context on each side (0: the whole sentence)"},
+		},
+		Action: concordAction,
+	}
+}
+
+// concordLine is one match in its sentence.
+type concordLine struct {
+	doc, sentence, text, cue, veto string
+	index, start, end              int // sentence index; match offsets in sentence
+}
+
+func concordAction(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs a corpus folder or an output folder")}
+	}
+	if c.String("cue") == "" && c.String("dimension") == "" {
+		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs --cue CUE or --dimension ID")}
+	}
+	var lines []concordLine
+	var docs int
+	var err error
+	if isOutputFolder(c.Args().First()) {
+		lines, docs, err = concordOutput(c)
+	} else {
+		lines, docs, err = concordCorpus(c)
+	}
+	if err != nil {
+		return err
+	}
+	printConcordance(c.App.Writer, c, lines, docs)
+	return nil
+}
+
+func isOutputFolder(path string) bool {
+	_, err := os.Stat(filepath.Join(path, output.MatchesTable))
+	return err == nil
+}
+
+// concordFramework is the framework whose matches are listed: one dimension, "cue",
+// holding --cue, or the framework's --dimension (plus --cue).
+func concordFramework(c *cli.Context) (*framework.Framework, error) {
+	base, err := loadFramework(c.String("framework"))
+	if err != nil {
+		return nil, err
+	}
+	fw := &framework.Framework{Name: base.Name, Version: base.Version, InternationalWording: base.InternationalWording, DomesticWording: base.DomesticWording}
+	d := framework.Dimension{ID: "cue", Group: framework.GroupFraming, Label: "cue"}
+	if id := c.String("dimension"); id != "" {
+		bd := base.Dimension(id)
+		if bd == nil {
+			var ids []string
+			for _, x := range base.Dimensions {
+				ids = append(ids, x.ID)
+			}
+			return nil, &exitError{code: exitFailure, err: fmt.Errorf("no dimension %q (dimensions: %s)", id, strings.Join(ids, ", "))}
+		}
+		d = *bd
+		d.Cues = append([]string(nil), bd.Cues...)
+	}
+	if cue := c.String("cue"); cue != "" {
+		if _, err := framework.ParseCue(cue); err != nil {
+			return nil, &exitError{code: exitFailure, err: fmt.Errorf("--cue %q: %w", cue, err)}
+		}
+		if c.String("dimension") != "" {
+			d.Cues = append(d.Cues, cue)
+		} else {
+			d.Cues = []string{cue}
+		}
+	}
+	if r := c.String("requires"); r != "" {
+		cond, err := framework.ParseCondition(r)
+		if err != nil {
+			return nil, &exitError{code: exitFailure, err: fmt.Errorf("--requires: %w", err)}
+		}
+		d.Requires = cond.String()[1:]
+	}
+	if c.IsSet("window") {
+		d.Window = c.Int("window")
+	}
+	fw.Dimensions = []framework.Dimension{d}
+	return fw, nil
+}
+
+// goldDocs returns the base names of the documents of the --skip-gold files.
+func goldDocs(paths []string) (map[string]bool, error) {
+	skip := map[string]bool{}
+	for _, p := range paths {
+		sents, err := readGoldFile(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sents {
+			if s.Doc != "" {
+				skip[filepath.Base(s.Doc)] = true
+			}
+		}
+	}
+	return skip, nil
+}
+
+func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
+	fw, err := concordFramework(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	m, err := cues.NewMatcher(fw)
+	if err != nil {
+		return nil, 0, err
+	}
+	resolver, err := entities.NewResolver()
+	if err != nil {
+		return nil, 0, err
+	}
+	ann, err := newEngine(c.String("engine"))
+	if err != nil {
+		return nil, 0, err
+	}
+	skip, err := goldDocs(c.StringSlice("skip-gold"))
+	if err != nil {
+		return nil, 0, err
+	}
+	disc, err := corpus.Discover(c.Args().Slice())
+	if err != nil {
+		return nil, 0, err
+	}
+	var files []corpus.File
+	for _, f := range disc.Files {
+		if !skip[filepath.Base(f.RelPath)] {
+			files = append(files, f)
+		}
+	}
+	vetoed := c.Bool("vetoed")
+	per := make([][]concordLine, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var firstErr error
+	var mu sync.Mutex
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				_, err := corpus.Read(files[i], corpus.Options{}, func(d corpus.Document) error {
+					a, err := ann.Annotate(context.Background(), d.Text)
+					if err != nil {
+						return err
+					}
+					kept, dropped := m.Find(cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a)}, vetoed)
+					if vetoed {
+						kept = dropped
+					}
+					for _, x := range kept {
+						s := a.Sentences[x.Sentence]
+						per[i] = append(per[i], concordLine{doc: d.ID, sentence: d.Text[s.Start:s.End], text: d.Text[x.Start:x.End],
+							cue: x.Cue, veto: x.Veto, index: x.Sentence, start: x.Start - s.Start, end: x.End - s.Start})
+					}
+					return nil
+				})
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("%s: %w", files[i].RelPath, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		fmt.Fprintln(c.App.ErrWriter, "framealign: concord:", firstErr)
+	}
+	var lines []concordLine
+	for _, l := range per {
+		lines = append(lines, l...)
+	}
+	return lines, len(files), nil
+}
+
+// concordOutput lists the matches of an output folder's matches.parquet: those of
+// --dimension, and of cues whose text holds --cue.
+func concordOutput(c *cli.Context) ([]concordLine, int, error) {
+	if c.Bool("vetoed") {
+		return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--vetoed needs a corpus: an output folder keeps only counted matches")}
+	}
+	rows, err := output.ReadRows[output.Match](filepath.Join(c.Args().First(), output.MatchesTable))
+	if err != nil {
+		return nil, 0, err
+	}
+	dim, cue := c.String("dimension"), c.String("cue")
+	docs := map[string]bool{}
+	var lines []concordLine
+	for _, r := range rows {
+		docs[r.DocID] = true
+		if dim != "" && r.Dimension != dim || cue != "" && !strings.Contains(r.Cue, cue) {
+			continue
+		}
+		start := strings.Index(r.Sentence, r.Text)
+		if start < 0 {
+			start = 0
+		}
+		lines = append(lines, concordLine{doc: r.DocID, sentence: r.Sentence, text: r.Text, cue: r.Cue,
+			index: int(r.SentenceIndex), start: start, end: start + len(r.Text)})
+	}
+	return lines, len(docs), nil
+}
+
+func printConcordance(out io.Writer, c *cli.Context, lines []concordLine, docs int) {
+	inDocs := map[string]bool{}
+	for _, l := range lines {
+		inDocs[l.doc] = true
+	}
+	what := "matches"
+	if c.Bool("vetoed") {
+		what = "vetoed matches"
+	}
+	fmt.Fprintf(out, "%d %s in %d of %d documents", len(lines), what, len(inDocs), docs)
+	shown := lines
+	if n := c.Int("sample"); n > 0 && n < len(lines) {
+		r := rand.New(rand.NewPCG(c.Uint64("seed"), 0x636f6e636f7264))
+		idx := r.Perm(len(lines))[:n]
+		sort.Ints(idx)
+		shown = make([]concordLine, n)
+		for i, k := range idx {
+			shown[i] = lines[k]
+		}
+		fmt.Fprintf(out, "; %d drawn at random (seed %d)", n, c.Uint64("seed"))
+	}
+	fmt.Fprintln(out)
+	cueCount := map[string]int{}
+	for _, l := range lines {
+		cueCount[l.cue]++
+	}
+	if len(cueCount) > 1 {
+		type kv struct {
+			cue string
+			n   int
+		}
+		var kvs []kv
+		for k, v := range cueCount {
+			kvs = append(kvs, kv{k, v})
+		}
+		sort.Slice(kvs, func(a, b int) bool { return kvs[a].n > kvs[b].n || kvs[a].n == kvs[b].n && kvs[a].cue < kvs[b].cue })
+		for _, x := range kvs {
+			fmt.Fprintf(out, "  %6d  %s\n", x.n, x.cue)
+		}
+	}
+	fmt.Fprintln(out)
+	width := c.Int("width")
+	for i, l := range shown {
+		left, mid, right := l.sentence[:l.start], l.sentence[l.start:l.end], l.sentence[l.end:]
+		if width > 0 {
+			if len(left) > width {
+				left = "…" + left[len(left)-width:]
+			}
+			if len(right) > width {
+				right = right[:width] + "…"
+			}
+		}
+		ctx := strings.Join(strings.Fields(left+"[["+mid+"]]"+right), " ")
+		fmt.Fprintf(out, "%3d. %s#%d  %s\n", i+1, l.doc, l.index, ctx)
+		if len(cueCount) > 1 || l.veto != "" {
+			note := "     cue: " + l.cue
+			if l.veto != "" {
+				note += "   vetoed by " + l.veto
+			}
+			fmt.Fprintln(out, note)
+		}
+	}
+}

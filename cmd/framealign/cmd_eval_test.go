@@ -1,0 +1,121 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeGold writes gold sentences (JSON lines) to a temporary file.
+func writeGold(t *testing.T, name string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestEvalSeveralGoldFilesPrintsARowPerFileAndThePooledFigure(t *testing.T) {
+	un := writeGold(t, "un.jsonl",
+		`{"id":"u1","doc":"KEN_66_2011.txt","text":"Climate change threatens small island States.","labels":["global_challenges"]}`,
+		`{"id":"u2","doc":"KEN_67_2012.txt","text":"We support the peace process in Colombia.","labels":["crisis_management"]}`)
+	wh := writeGold(t, "wh.jsonl",
+		`{"id":"w1","doc":"a.md","text":"The pandemic hurt families across the country.","labels":[]}`,
+		`{"id":"w2","doc":"b.md","text":"The United States and Kenya will fight the pandemic together with the WHO.","labels":["global_challenges","institutions"]}`)
+	out, err := runFrameworkApp(t, "eval", "--gold", un, "--gold", wh, "--halves")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		// un: 2 TP; wh: the domestic pandemic is vetoed, 2 TP
+		"un.jsonl 2 1.000 1.000 1.000 2 0 0 tune half 1 1.000 1.000 1.000 1 0 0 check half 1 1.000 1.000 1.000 1 0 0",
+		"wh.jsonl 2 1.000 1.000 1.000 2 0 0 tune half 1 1.000 1.000 1.000 2 0 0 check half 1 0.000 0.000 0.000 0 0 0",
+		"pooled 4 1.000 1.000 1.000 4 0 0",
+		"global_challenges 1.000 1.000 1.000 2 0 0",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	one, err := runFrameworkApp(t, "eval", "--gold", un, "--half", "check")
+	if err != nil || !strings.Contains(one, "(1 sentences, check half)") || !strings.Contains(strings.Join(strings.Fields(one), " "), "crisis_management 1.000 1.000 1.000 1 0 0") {
+		t.Errorf("--half check: %v\n%s", err, one)
+	}
+}
+
+func TestEvalExplainListsFalsePositivesWithTheirCueAndWhatVetoesRemoved(t *testing.T) {
+	gold := writeGold(t, "g.jsonl",
+		`{"id":"g1","text":"Trade between our nations has doubled.","labels":[]}`,
+		`{"id":"g2","text":"The pandemic closed schools and hospitals across the country.","labels":["global_challenges"]}`,
+		`{"id":"g3","text":"Students deserve broadband at home, and the internet must reach every county.","labels":[]}`)
+	out, err := runFrameworkApp(t, "eval", "--gold", gold, "--explain", "--dimension", "exchanges", "--dimension", "global_challenges", "--dimension", "technology")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"== exchanges: P 0.000 R 0.000 F1 0.000 (TP 0, FP 1, FN 0)",
+		"FP g1  Trade between our nations has doubled.",
+		"fired: trade -\"construction trades\"",
+		"[Trade]",
+		"FN g2  The pandemic closed schools",
+		"vetoed: pandemic|pandemics",
+		"by @state|body|wording",
+		"vetoed, rightly (1): g3 [internet] by @body|wording",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "== win_win") {
+		t.Errorf("--dimension did not restrict the explanation")
+	}
+}
+
+func TestConcordListsACuesMatchesInContextAndItsVetoes(t *testing.T) {
+	dir := t.TempDir()
+	docs := map[string]string{
+		"a.txt": "The pandemic hurt families across the country. Our schools closed.",
+		"b.txt": "Kenya and Ghana fought the pandemic together. Global cooperation matters.",
+		"c.txt": "Nothing here names the disease.",
+	}
+	for name, text := range docs {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := runFrameworkApp(t, "concord", "--cue", "pandemic", "--requires", "international", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "1 matches in 1 of 3 documents") || !strings.Contains(out, "b.txt#0  Kenya and Ghana fought the [[pandemic]] together.") {
+		t.Errorf("concord:\n%s", out)
+	}
+	out, err = runFrameworkApp(t, "concord", "--cue", "pandemic", "--requires", "international", "--vetoed", dir)
+	if err != nil || !strings.Contains(out, "a.txt#0  The [[pandemic]] hurt families across the country.") || !strings.Contains(out, "vetoed by @state|body|wording") {
+		t.Errorf("concord --vetoed: %v\n%s", err, out)
+	}
+	out, err = runFrameworkApp(t, "concord", "--dimension", "global_challenges", "--sample", "1", "--seed", "3", dir)
+	if err != nil || !strings.Contains(out, "1 matches in 1 of 3 documents") {
+		t.Errorf("concord --dimension: %v\n%s", err, out)
+	}
+}
+
+func TestFrameworkCheckWarnsAboutCuesThatCanNeverMatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fw.yaml")
+	src := "name: x\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    cues:\n      - respect each other|one another\n      - won't\n      - respect sovereignty\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runFrameworkApp(t, "framework", "check", path)
+	if err != nil {
+		t.Fatalf("warnings must not fail the check: %v", err)
+	}
+	for _, want := range []string{path + ":7: warning: cue \"respect each other|one another\"", path + ":8: warning: cue \"won't\" can never match", "ok, 2 warning(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package cues
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/framealign/framealign/extractors/entities"
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/testannotate"
+)
+
+// findIn matches text as the pipeline does (with its entities) and returns the
+// counted and the vetoed matches' texts, the vetoed with their vetoes.
+func findIn(t *testing.T, fw *framework.Framework, text string) (kept, vetoed []string) {
+	t.Helper()
+	m, err := NewMatcher(fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := entities.NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, vs := m.Find(Document{Text: text, Annotation: ann, Entities: r.Resolve(text, ann)}, true)
+	for _, x := range ms {
+		if text[x.Start:x.End] == "" {
+			t.Errorf("empty match %+v", x)
+		}
+		kept = append(kept, text[x.Start:x.End])
+	}
+	for _, x := range vs {
+		vetoed = append(vetoed, text[x.Start:x.End]+" "+x.Veto)
+	}
+	return kept, vetoed
+}
+
+// The three matcher bugs of issue #16, each on a real sentence.
+func TestMatcherBugsOfIssue16(t *testing.T) {
+	cases := []struct {
+		name, cue, text string
+		want            []string
+	}{
+		{"a multi-word alternative in brackets", "respect [each other|one another]",
+			"Countries must respect each other. Neighbours respect one another's choices.", []string{"respect each other", "respect one another"}},
+		{"a possessive in a cue", "Russia's war",
+			"Russia's war against Ukraine has lasted for more than two years.", []string{"Russia's war"}},
+		{"a curly possessive in the text", "Russia's war",
+			"Russia’s war against Ukraine has lasted for more than two years.", []string{"Russia’s war"}},
+		{"each other's in a cue", "respect each other's ~2 interests",
+			"We must respect each other's core interests.", []string{"respect each other's core interests"}},
+		{"a possessive among alternatives", "Russia's|Russian war",
+			"The Russian war and Russia's war are one.", []string{"Russian war", "Russia's war"}},
+		{"a coordinated list of modifiers is filler", "global challenges",
+			"We face global, regional and national challenges that no state can meet alone.", []string{"global, regional and national challenges"}},
+		{"two coordinated adjectives are filler", "peaceful solution|solutions",
+			"We call for peaceful and lasting solutions to the conflict.", []string{"peaceful and lasting solutions"}},
+		{"a list of nouns is not", "peace development",
+			"We need peace, security and development.", nil},
+		{"a hyphenated alternative", "win-win|mutual cooperation",
+			"We seek win-win cooperation and mutual cooperation.", []string{"win-win cooperation", "mutual cooperation"}},
+	}
+	for _, c := range cases {
+		_, found := matchText(t, oneDimension([]string{c.cue}), c.text)
+		if !reflect.DeepEqual(found, c.want) {
+			t.Errorf("%s: %q in %q found %q, want %q", c.name, c.cue, c.text, found, c.want)
+		}
+	}
+	// Before the fix, "respect each other|one another" read respect, each, other|one,
+	// another: Lint says so.
+	fw := oneDimension([]string{"respect each other|one another"})
+	fw.Dimensions[0].CueLines = []int{7}
+	ws, err := Lint(context.Background(), fw, testannotate.Engine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 1 || ws[0].Line != 7 || !strings.Contains(ws[0].Message, "[each other|one another]") {
+		t.Errorf("lint of the split alternative: %+v", ws)
+	}
+}
+
+func conditional(requires string, window int, cues ...string) *framework.Framework {
+	fw := framework.Default()
+	return &framework.Framework{Name: "test", InternationalWording: fw.InternationalWording, DomesticWording: fw.DomesticWording,
+		Dimensions: []framework.Dimension{{ID: "d", Group: framework.GroupCondition, Label: "D", Cues: cues, Requires: requires, Window: window}}}
+}
+
+func TestConditionsVetoAndShowWhatTheyVetoed(t *testing.T) {
+	cases := []struct {
+		name         string
+		fw           *framework.Framework
+		text         string
+		kept, vetoed []string
+	}{
+		{"a domestic vaccination drive has no international setting", conditional("international", 0, "pandemic"),
+			"The pandemic hit our schools hard, and we vaccinated every teacher.", nil, []string{"pandemic @state|body|wording"}},
+		{"a pandemic fought with another state", conditional("international", 0, "pandemic"),
+			"Kenya and Ghana fought the pandemic together.", []string{"pandemic"}, nil},
+		{"a pandemic fought in a body", conditional("body", 0, "pandemic"),
+			"The WHO led the response to the pandemic.", []string{"pandemic"}, nil},
+		{"international wording", conditional("wording", 0, "pandemic"),
+			"The pandemic showed that global cooperation matters.", []string{"pandemic"}, nil},
+		{"a cue's own condition overrides the dimension's", conditional("body", 0, "pandemic", "climate @always"),
+			"The pandemic and climate change hurt farmers.", []string{"climate"}, []string{"pandemic @body"}},
+		{"!domestic holds in a sentence without domestic wording", conditional("body|!domestic", 0, "pandemic"),
+			"The pandemic changed everything.", []string{"pandemic"}, nil},
+		{"!domestic fails with domestic wording", conditional("body|!domestic", 0, "pandemic"),
+			"The pandemic hurt families across the country.", nil, []string{"pandemic @body|!domestic"}},
+		{"the window finds the setting in the sentence before", conditional("state", 1, "pandemic"),
+			"We thank Brazil for its help. The pandemic is not over.", []string{"pandemic"}, nil},
+		{"no window, no neighbour", conditional("state", 0, "pandemic"),
+			"We thank Brazil for its help. The pandemic is not over.", nil, []string{"pandemic @state"}},
+		{"an exclusion's veto is named too", oneDimension([]string{`trade -"small arms"`}),
+			"The trade in small arms kills.", nil, []string{`trade -"small arms"`}},
+		{"a dimension's exclude is named", oneDimension([]string{"dialogue"}, "national dialogue"),
+			"The national dialogue resumed.", nil, []string{"dialogue exclude: national dialogue"}},
+	}
+	for _, c := range cases {
+		kept, vetoed := findIn(t, c.fw, c.text)
+		if !reflect.DeepEqual(kept, c.kept) || !reflect.DeepEqual(vetoed, c.vetoed) {
+			t.Errorf("%s: kept %q vetoed %q, want %q and %q", c.name, kept, vetoed, c.kept, c.vetoed)
+		}
+	}
+}
+
+// Only the entities' sentences and codes decide the state setting, so the
+// pipeline's re-scoring, which keeps only those, matches as a full analysis does.
+func TestStateSettingNeedsOnlySentenceAndCode(t *testing.T) {
+	text := "We thank Brazil. The pandemic is not over."
+	m, err := NewMatcher(conditional("state", 0, "pandemic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, _ := testannotate.Annotate(text)
+	full, _ := m.Find(Document{Text: text, Annotation: ann, Entities: []entities.Entity{{Sentence: 1, ISO3: "BRA", Label: "GPE", Start: 9, End: 15}}}, false)
+	bare, _ := m.Find(Document{Text: text, Annotation: ann, Entities: []entities.Entity{{Sentence: 1, ISO3: "BRA"}}}, false)
+	if len(full) != 1 || !reflect.DeepEqual(full, bare) {
+		t.Errorf("full %+v, bare %+v", full, bare)
+	}
+}
+
+func TestHalfRule(t *testing.T) {
+	for _, c := range []struct {
+		g    GoldSentence
+		want string
+	}{
+		{GoldSentence{Doc: "CHN_66_2011.txt"}, HalfTune},
+		{GoldSentence{Doc: "CHN_67_2012.txt"}, HalfCheck},
+		{GoldSentence{Doc: "USA_79_2024.txt"}, HalfCheck},
+		{GoldSentence{Doc: "USA_77_2022.txt"}, HalfTune},
+	} {
+		if got := Half(c.g); got != c.want {
+			t.Errorf("Half(%s) = %s, want %s", c.g.Doc, got, c.want)
+		}
+	}
+	// Other documents by the FNV-1a hash of doc: fixed, and both halves occur.
+	seen := map[string]bool{}
+	for _, doc := range []string{"a.md", "b.md", "c.md", "d.md", "e.md", "f.md"} {
+		h := Half(GoldSentence{Doc: doc})
+		if h != Half(GoldSentence{Doc: doc, ID: "other"}) {
+			t.Errorf("half of %s depends on the id", doc)
+		}
+		seen[h] = true
+	}
+	if !seen[HalfTune] || !seen[HalfCheck] {
+		t.Errorf("hash halves: %v", seen)
+	}
+}
+
+func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
+	src := "name: x\ninternational_wording: [global]\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    cues:\n" +
+		"      - won't\n      - The Council\n      - peace -\"peace\"\n      - respect sovereignty\n      - pandemic @wording\n"
+	fw, problems := framework.Parse([]byte(src))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	ws, err := Lint(context.Background(), fw, testannotate.Engine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[int]string{}
+	for _, w := range ws {
+		lines[w.Line] += w.Message
+	}
+	if !strings.Contains(lines[8], "can never match") || !strings.Contains(lines[9], `"The" with a capital`) ||
+		!strings.Contains(lines[10], "exclusions") || lines[11] != "" || lines[12] != "" || len(ws) != 3 {
+		t.Errorf("warnings: %+v", ws)
+	}
+	fw.InternationalWording = nil
+	ws, _ = Lint(context.Background(), fw, testannotate.Engine())
+	if len(ws) != 4 || !strings.Contains(ws[3].Message, "asks for wording, but the framework has no international_wording") {
+		t.Errorf("wording without a list: %+v", ws)
+	}
+}
