@@ -52,3 +52,15 @@ func SkippedUnder(relPath string) string {
 	}
 	return ""
 }
+
+// CheckSize is the error Read gives, before reading anything, for a file of this name
+// and size (an unsupported format, an empty file, a one-document file above
+// opts.MaxBytes), or nil: a runner that fetches files from object storage calls it
+// before downloading one.
+func CheckSize(relPath string, size int64, opts Options) error {
+	ff, err := supported(relPath)
+	if err != nil {
+		return err
+	}
+	return checkSize(ff, size, opts.withDefaults())
+}

@@ -85,3 +85,28 @@ func TestScreenAgreesWithDiscover(t *testing.T) {
 		t.Errorf("the tree should give 4 files and 4 problems: %v %v", listed, problems)
 	}
 }
+
+// TestCheckSizeIsReadsVerdict: CheckSize refuses what ReadBytes refuses for its size,
+// in the same words, and lets through what ReadBytes reads.
+func TestCheckSizeIsReadsVerdict(t *testing.T) {
+	opts := Options{MaxBytes: 10}
+	for _, c := range []struct {
+		name    string
+		content string
+	}{
+		{"a.txt", "short"}, {"a.txt", "longer than ten bytes"}, {"a.txt", ""},
+		{"a.jsonl", `{"id":"x","text":"longer than ten bytes"}`}, {"a.xyz", "x"},
+	} {
+		_, readErr := ReadBytes(c.name, []byte(c.content), opts, func(Document) error { return nil })
+		err := CheckSize(c.name, int64(len(c.content)), opts)
+		if err != nil && (readErr == nil || err.Error() != readErr.Error()) {
+			t.Errorf("%s (%d bytes): CheckSize %v, ReadBytes %v", c.name, len(c.content), err, readErr)
+		}
+		if err == nil && c.name == "a.txt" && readErr != nil {
+			t.Errorf("%s (%d bytes): CheckSize passed what ReadBytes refused: %v", c.name, len(c.content), readErr)
+		}
+	}
+	if CheckSize("a.txt", 11, opts) == nil || CheckSize("a.jsonl", 11, opts) != nil {
+		t.Error("the size limit holds for one-document files only")
+	}
+}
