@@ -14,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/framealign/framealign/beam/internal/netns"
+	"github.com/framealign/framealign/beam/tablecmp"
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/fastprose"
 	"github.com/framealign/framealign/framework"
@@ -105,7 +106,7 @@ func runPipeline(t *testing.T, roots []string, metaPattern string) string {
 
 func compare(t *testing.T, runOut, beamOut string) {
 	t.Helper()
-	report, differ := Compare(runOut, beamOut)
+	report, differ := tablecmp.Compare(runOut, beamOut)
 	for _, line := range report {
 		t.Log(line)
 	}

@@ -1,4 +1,6 @@
-package fabeam
+// Package tablecmp compares a `framealign run` output folder (one file per table)
+// with a framealign-beam one (a folder of parts per table), as multisets of rows.
+package tablecmp
 
 import (
 	"errors"
@@ -154,3 +156,6 @@ func diffRows(a, b []string) string {
 }
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }
+
+// tableNames are the tables compared row by row, in the contract's order.
+var tableNames = []string{"documents", "scores", "matches", "phrases", "entities", "errors"}
