@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -96,6 +98,12 @@ func Build(s beam.Scope, cfg Config) (Outputs, error) {
 	ds := s.Scope("discover")
 	var matches []Match
 	for i, arg := range cfg.Inputs {
+		if !hasScheme(arg) && !strings.ContainsAny(arg, "*?[") {
+			if _, err := os.Stat(arg); err != nil {
+				// As `framealign run`: a mistyped path is a mistyped command.
+				return Outputs{}, fmt.Errorf("corpus path %s: no such file or folder", arg)
+			}
+		}
 		in := ParseInput(arg, cfg.MaxDepth)
 		for _, g := range in.Globs {
 			matches = append(matches, Match{Glob: g, Root: in.Root, Input: int64(i)})

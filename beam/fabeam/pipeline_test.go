@@ -330,3 +330,23 @@ func TestMetaEntriesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildRefusesWhatRunRefuses: a corpus path that does not exist, a bad
+// --meta-pattern, an unknown engine and a broken framework fail at construction, as
+// they make `framealign run` fail before it reads anything.
+func TestBuildRefusesWhatRunRefuses(t *testing.T) {
+	dir := t.TempDir()
+	for name, cfg := range map[string]Config{
+		"no such path":  {Inputs: []string{filepath.Join(dir, "missing")}, Out: dir},
+		"meta-pattern":  {Inputs: []string{dir}, Out: dir, MetaPattern: "{a}{b}.txt"},
+		"engine":        {Inputs: []string{dir}, Out: dir, Engine: "spacy"},
+		"framework":     {Inputs: []string{dir}, Out: dir, FrameworkYAML: []byte("name: [")},
+		"no input":      {Out: dir},
+		"no out folder": {Inputs: []string{dir}},
+	} {
+		_, s := beam.NewPipelineWithRoot()
+		if _, err := Build(s, cfg); err == nil {
+			t.Errorf("%s: Build accepted %+v", name, cfg)
+		}
+	}
+}

@@ -10,4 +10,6 @@ mkdir -p bin
 go build -o bin/framealign-beam ./cmd/framealign-beam
 go build -o bin/fabeam-compare ./cmd/fabeam-compare
 go build -o bin/prism github.com/apache/beam/sdks/v2/go/cmd/prism
+# Beam's Go boot loader, which a PROCESS or DOCKER environment starts on each worker.
+go build -o bin/beam-boot github.com/apache/beam/sdks/v2/go/container
 echo "built into $(pwd)/bin"
