@@ -108,9 +108,9 @@ func matchFn(ctx context.Context, m Match, emit func(MatchedFile)) error {
 			if err == nil {
 				size = st.Size()
 			}
-		} else if n, err := fs.Size(ctx, p); err == nil {
-			size = n
 		}
+		// An object's size is asked for by the read, on whichever worker gets it:
+		// one request per object here would list a bucket of millions for hours.
 		emit(MatchedFile{Path: p, Root: m.Root, Size: size, Input: m.Input})
 	}
 	return nil
@@ -262,26 +262,32 @@ func (f *readFn) head(ctx context.Context, p string, local bool) ([]byte, error)
 // not held whole).
 func (f *readFn) readRemote(ctx context.Context, m MatchedFile, rel string, emit func(corpus.Document) error) ([]corpus.RecordError, error) {
 	opts := f.opts()
-	if m.Size >= 0 {
-		if err := corpus.CheckSize(rel, m.Size, opts); err != nil {
-			return nil, err
-		}
-	}
 	fs, err := filesystem.New(ctx, m.Path)
 	if err != nil {
 		return nil, fileSystemError{err}
 	}
 	defer fs.Close()
+	if m.Size < 0 {
+		if m.Size, err = fs.Size(ctx, m.Path); err != nil {
+			return nil, corpus.ErrVanished // listed, then gone
+		}
+	}
+	if err := corpus.CheckSize(rel, m.Size, opts); err != nil {
+		return nil, err
+	}
 	r, err := fs.OpenRead(ctx, m.Path)
 	if err != nil {
-		return nil, fileSystemError{err}
+		if _, serr := fs.Size(ctx, m.Path); serr != nil {
+			return nil, corpus.ErrVanished
+		}
+		return nil, fileSystemError{err} // there, but not readable now: retry the bundle
 	}
 	defer r.Close()
 	max := opts.MaxBytes
 	if max <= 0 {
 		max = corpus.DefaultMaxBytes
 	}
-	if m.Size >= 0 && m.Size <= max {
+	if m.Size <= max {
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return nil, fileSystemError{err}
