@@ -79,8 +79,8 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			}
 			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) error {
 				if first, dup := seen[d.ID]; dup {
-					dup := DuplicateIDError(d, first)
-					return send(&item{doc: d, files: fi, err: &dup})
+					row := DuplicateIDError(d, first)
+					return send(&item{doc: d, files: fi, err: &row})
 				}
 				seen[d.ID] = d.Source
 				if r.cfg.MetaPattern != nil {

@@ -109,6 +109,10 @@ func beamFlags() ([]cli.Flag, func(*cli.Context) error) {
 func newApp() *cli.App {
 	bflags, applyBeam := beamFlags()
 	const cat = "framealign run's settings"
+	// As with framealign run, FRAMEALIGN_OUT sets --out and so on.
+	env := func(flag string) []string {
+		return []string{"FRAMEALIGN_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
+	}
 	return &cli.App{
 		Name:      "framealign-beam",
 		Usage:     "framealign run as an Apache Beam pipeline: Prism here, Flink, Spark or Dataflow in production",
@@ -124,18 +128,20 @@ func newApp() *cli.App {
 			"for them (CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build ./cmd/framealign-beam).",
 		HideHelpCommand: true,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "output folder (local, gs://, s3://)", Category: cat},
-			&cli.StringFlag{Name: "framework", Usage: "framework YAML file (default: the embedded new model of major-country relations)", Category: cat},
-			&cli.StringFlag{Name: "reference", Usage: "reference document to compare with (default: the embedded article)", Category: cat},
-			&cli.StringFlag{Name: "meta-pattern", Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'", Category: cat},
-			&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSONL/CSV field holding the text", Category: cat},
-			&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSONL/CSV field holding the document id", Category: cat},
-			&cli.StringFlag{Name: "sheet", Usage: "worksheet of .xlsx files to read (default: the first)", Category: cat},
-			&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record", Category: cat},
-			&cli.StringFlag{Name: "engine", Value: "fast", Usage: "annotation engine: fast or prose", Category: cat},
+			&cli.StringFlag{Name: "out", EnvVars: env("out"), Aliases: []string{"o"}, Required: true, Usage: "output folder (local, gs://, s3://)", Category: cat},
+			&cli.StringFlag{Name: "framework", EnvVars: env("framework"), Usage: "framework YAML file (default: the embedded new model of major-country relations)", Category: cat},
+			&cli.StringFlag{Name: "reference", EnvVars: env("reference"), Usage: "reference document to compare with (default: the embedded article)", Category: cat},
+			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'", Category: cat},
+			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Value: "text", Usage: "JSONL/CSV field holding the text", Category: cat},
+			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Value: "id", Usage: "JSONL/CSV field holding the document id", Category: cat},
+			&cli.StringFlag{Name: "sheet", EnvVars: env("sheet"), Usage: "worksheet of .xlsx files to read (default: the first)", Category: cat},
+			&cli.Int64Flag{Name: "max-bytes", EnvVars: env("max-bytes"), Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record", Category: cat},
+			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Value: "fast", Usage: "annotation engine: fast or prose", Category: cat},
 			&cli.IntFlag{Name: "max-depth", Value: 8, Usage: "levels of a folder given without a pattern that are read", Category: cat},
 			&cli.StringFlag{Name: "fa-version", Usage: "version in every row's analysis_sha256 (default: framealign's version and this build's digest)", Category: cat},
-			&cli.IntFlag{Name: "parallel", Usage: "documents analysed at once inside one bundle (default: one per CPU in-process and with LOOPBACK workers, as Prism runs a stage as one bundle; 1 elsewhere: runners run bundles in parallel)", Category: cat},
+			&cli.IntFlag{Name: "parallel", Aliases: []string{"workers", "j"}, Usage: "documents analysed at once inside one bundle (default: one per CPU in-process and with LOOPBACK workers, as Prism runs a stage as one bundle; 1 elsewhere: runners run bundles in parallel)", Category: cat},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 3 when any document or file went to errors", Category: cat},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no counters and no summary", Category: cat},
 			&cli.BoolFlag{Name: "no-isolation", Usage: "run in-process Prism in this network namespace (its ports then listen on every interface)", Category: cat},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of this process to this file", Category: cat},
 		}, bflags...),
@@ -223,25 +229,46 @@ func run(c *cli.Context, inProcess bool) error {
 	if err != nil {
 		return err
 	}
-	printCounters(c.App.ErrWriter, res, time.Since(t0))
-	fmt.Fprintf(c.App.Writer, "framealign-beam: wrote the tables to %s in %v\n", cfg.Out, time.Since(t0).Round(time.Millisecond))
+	counters := counterValues(res)
+	if !c.Bool("quiet") {
+		printCounters(c.App.ErrWriter, counters, time.Since(t0))
+		fmt.Fprintf(c.App.Writer, "framealign-beam: wrote the tables to %s in %v\n", cfg.Out, time.Since(t0).Round(time.Millisecond))
+	}
+	if failed := errorRows(counters); c.Bool("strict") && failed > 0 {
+		return cli.Exit(fmt.Sprintf("framealign-beam: %d documents or files failed (see %s)", failed, cfg.Out+"/errors"), 3)
+	}
 	return nil
 }
 
-// printCounters prints the pipeline's counters (documents, tokens, errors by stage),
-// when the runner reports them.
-func printCounters(w io.Writer, res beam.PipelineResult, el time.Duration) {
-	if res == nil {
-		return
-	}
-	if w == nil {
-		w = os.Stderr
-	}
+// counterValues are the pipeline's framealign counters, when the runner reports them.
+func counterValues(res beam.PipelineResult) map[string]int64 {
 	m := map[string]int64{}
+	if res == nil {
+		return m
+	}
 	for _, cr := range res.Metrics().AllMetrics().Counters() {
 		if cr.Key.Namespace == fabeam.Namespace {
 			m[cr.Key.Name] += cr.Result()
 		}
+	}
+	return m
+}
+
+// errorRows is the number of errors rows written, from the counters.
+func errorRows(m map[string]int64) int64 {
+	var n int64
+	for k, v := range m {
+		if strings.HasPrefix(k, fabeam.CounterErrors) {
+			n += v
+		}
+	}
+	return n
+}
+
+// printCounters prints the pipeline's counters (documents, tokens, errors by stage).
+func printCounters(w io.Writer, m map[string]int64, el time.Duration) {
+	if w == nil {
+		w = os.Stderr
 	}
 	names := make([]string, 0, len(m))
 	for n := range m {
