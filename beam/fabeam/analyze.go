@@ -279,7 +279,7 @@ func (f *analyzeWriteFn) write(ctx context.Context, r result) error {
 	switch {
 	case r.d.IsError():
 		e := r.d.Errs[0]
-		f.errs[e.Stage].Inc(ctx, 1)
+		f.countError(ctx, e.Stage)
 		f.err = f.part.errors.write(e)
 	case r.err != nil:
 		var de *pipeline.DocumentError
@@ -287,7 +287,7 @@ func (f *analyzeWriteFn) write(ctx context.Context, r result) error {
 			f.err = r.err // cancelled: the runner retries the bundle
 			return f.err
 		}
-		f.errs[de.Stage].Inc(ctx, 1)
+		f.countError(ctx, de.Stage)
 		f.err = f.part.errors.write(output.Error{Source: r.d.Source, DocID: r.d.ID, Stage: de.Stage, Error: de.Reason})
 	default:
 		f.docs.Inc(ctx, 1)
@@ -295,6 +295,16 @@ func (f *analyzeWriteFn) write(ctx context.Context, r result) error {
 		f.err = f.part.add(r.rows)
 	}
 	return f.err
+}
+
+// countError counts an errors row of stage.
+func (f *analyzeWriteFn) countError(ctx context.Context, stage string) {
+	c, ok := f.errs[stage]
+	if !ok {
+		c = beam.NewCounter(Namespace, CounterErrors+stage)
+		f.errs[stage] = c
+	}
+	c.Inc(ctx, 1)
 }
 
 func (f *analyzeWriteFn) FinishBundle(ctx context.Context, _ SideConfig, _ MetaSchema, emit func(TempFile)) error {

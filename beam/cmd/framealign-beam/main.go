@@ -88,10 +88,10 @@ func beamFlags() ([]cli.Flag, func(*cli.Context) error) {
 		names = append(names, f.Name)
 		hidden := workerOnly[f.Name]
 		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-			flags = append(flags, &cli.BoolFlag{Name: f.Name, Usage: f.Usage, Category: "Beam pipeline options", Hidden: hidden})
+			flags = append(flags, &cli.BoolFlag{Name: f.Name, Usage: f.Usage, Category: "Runner: Beam pipeline options", Hidden: hidden})
 			return
 		}
-		flags = append(flags, &cli.StringFlag{Name: f.Name, Usage: f.Usage, Value: f.DefValue, Category: "Beam pipeline options", Hidden: hidden})
+		flags = append(flags, &cli.StringFlag{Name: f.Name, Usage: f.Usage, Value: f.DefValue, Category: "Runner: Beam pipeline options", Hidden: hidden})
 	})
 	apply := func(c *cli.Context) error {
 		for _, n := range names {
@@ -108,7 +108,7 @@ func beamFlags() ([]cli.Flag, func(*cli.Context) error) {
 
 func newApp() *cli.App {
 	bflags, applyBeam := beamFlags()
-	const cat = "framealign run's settings"
+	const cat = "Corpus, analysis and output (as framealign run)"
 	// As with framealign run, FRAMEALIGN_OUT sets --out and so on.
 	env := func(flag string) []string {
 		return []string{"FRAMEALIGN_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
