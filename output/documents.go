@@ -91,22 +91,15 @@ var fixedColumns = func() map[string]bool {
 // year), get "meta_" before it, then "_2", "_3"... after it until the name is free,
 // taking keys in byte order. So doc_id and meta_doc_id give meta_doc_id_2 and meta_doc_id.
 func MetaColumns(rows []DocumentRow) MetaLayout {
-	type stat struct {
-		docs  int
-		kinds uint16 // bit per corpus.Kind
-	}
-	stats := map[string]*stat{}
+	stats := MetaStats{}
 	for _, r := range rows {
-		for k, v := range r.Meta {
-			st := stats[k]
-			if st == nil {
-				st = &stat{}
-				stats[k] = st
-			}
-			st.docs++
-			st.kinds |= 1 << v.Kind
-		}
+		stats.Add(r.Meta)
 	}
+	return stats.Layout()
+}
+
+// Layout is MetaColumns for the documents whose metadata s counted.
+func (stats MetaStats) Layout() MetaLayout {
 	keys := make([]string, 0, len(stats))
 	for k := range stats {
 		keys = append(keys, k)
@@ -114,7 +107,7 @@ func MetaColumns(rows []DocumentRow) MetaLayout {
 	var layout MetaLayout
 	if len(keys) > MaxMetaColumns {
 		sort.Slice(keys, func(i, j int) bool {
-			if a, b := stats[keys[i]].docs, stats[keys[j]].docs; a != b {
+			if a, b := stats[keys[i]].Docs, stats[keys[j]].Docs; a != b {
 				return a > b
 			}
 			return keys[i] < keys[j]
@@ -149,7 +142,7 @@ func MetaColumns(rows []DocumentRow) MetaLayout {
 	}
 	layout.Columns = make([]MetaColumn, 0, len(keys))
 	for _, k := range keys {
-		layout.Columns = append(layout.Columns, MetaColumn{Name: names[k], Key: k, Type: metaType(stats[k].kinds)})
+		layout.Columns = append(layout.Columns, MetaColumn{Name: names[k], Key: k, Type: metaType(stats[k].Kinds)})
 	}
 	sort.Slice(layout.Columns, func(i, j int) bool { return layout.Columns[i].Name < layout.Columns[j].Name })
 	return layout

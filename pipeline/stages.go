@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -70,9 +69,7 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 				return ctx.Err()
 			}
 		}
-		ref := "reference/" + r.cfg.ReferenceName
-		if err := send(r.newItem(corpus.Document{ID: ref, Source: ref, Format: corpus.FormatTXT,
-			Encoding: corpus.EncodingUTF8, Text: r.cfg.ReferenceText})); err != nil {
+		if err := send(r.newItem(ReferenceDocument(r.cfg.ReferenceName, r.cfg.ReferenceText))); err != nil {
 			return err
 		}
 		seen := map[string]string{} // doc_id -> the source it was first read from
@@ -82,8 +79,8 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			}
 			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) error {
 				if first, dup := seen[d.ID]; dup {
-					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
-						Error: fmt.Sprintf("duplicate doc_id: %q was already read from %s", d.ID, first)}})
+					row := DuplicateIDError(d, first)
+					return send(&item{doc: d, files: fi, err: &row})
 				}
 				seen[d.ID] = d.Source
 				if r.cfg.MetaPattern != nil {
