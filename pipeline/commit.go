@@ -25,6 +25,9 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 			}
 		}
 	}
+	if d := r.cache.Damage(); d != "" {
+		sum.Notices = append(sum.Notices, d)
+	}
 	sum.Documents = len(r.docRows)
 	sum.AnnotatorCalls = r.analyzer.Calls()
 	sort.SliceStable(r.errors, func(i, j int) bool {

@@ -62,6 +62,9 @@ type Summary struct {
 	Elapsed                                    time.Duration
 	Out                                        string
 	Tables                                     []string
+	// Notices are things the user should know that are no document's fault: a
+	// damaged annotation cache set aside, the output folder found inside the corpus.
+	Notices []string
 }
 
 // Stage names used in errors.parquet.

@@ -115,6 +115,9 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	case err != nil:
 		return err
 	}
+	for _, n := range sum.Notices { // even with --quiet: they need the user's attention
+		fmt.Fprintln(stderr, "framealign: warning:", n)
+	}
 	if !o.Quiet {
 		printSummary(stdout, sum)
 	}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/framealign/framealign/internal/hostile"
+	"github.com/framealign/framealign/output"
+)
+
+// The hostile tests: one per row of issue #18's table, each feeding the real binary an
+// input made by internal/hostile and checking the README's promise for it: the run
+// neither crashes nor hangs nor exhausts memory, and every file found is in exactly
+// one place (documents, errors with a reason that names it, or skipped). Memory and
+// time are measured in the child process (rusage), with generous bounds. The heavy
+// cases (tens of megabytes, a million records) run only with FRAMEALIGN_HEAVY_TESTS=1,
+// as .ci/run does.
+
+// result is how one framealign process ended.
+type result struct {
+	code           int
+	stdout, stderr string
+	maxRSS         int64         // peak resident memory, bytes
+	cpu            time.Duration // user + system
+	wall           time.Duration
+}
+
+// runFA runs framealign with args and returns how it ended; it fails the test only
+// when the process cannot be started or is killed by timeout.
+func runFA(t *testing.T, timeout time.Duration, args ...string) result {
+	t.Helper()
+	cmd := framealign(args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(timeout, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	timer.Stop()
+	r := result{stdout: stdout.String(), stderr: stderr.String(), wall: time.Since(start)}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	default:
+		t.Fatal(err)
+	}
+	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {
+		t.Fatalf("framealign %s: killed (%v) after %s; stderr:\n%s", strings.Join(args, " "), st.Signal(), r.wall, r.stderr)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss << 10
+	}
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic:") {
+		t.Fatalf("framealign %s crashed:\n%s", strings.Join(args, " "), r.stderr)
+	}
+	return r
+}
+
+// mustSucceed runs framealign and fails the test unless it exits 0.
+func mustSucceed(t *testing.T, timeout time.Duration, args ...string) result {
+	t.Helper()
+	r := runFA(t, timeout, args...)
+	if r.code != 0 {
+		t.Fatalf("framealign %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// docRow and errRow are the columns of documents and errors the tests look at.
+type docRow struct {
+	DocID       string `parquet:"doc_id"`
+	Source      string `parquet:"source"`
+	NTokens     int64  `parquet:"n_tokens"`
+	IsReference bool   `parquet:"is_reference"`
+	Title       string `parquet:"title"`
+	Encoding    string `parquet:"encoding"`
+}
+
+func readDocs(t *testing.T, out string) []docRow {
+	t.Helper()
+	rows, err := output.ReadRows[docRow](filepath.Join(out, output.DocumentsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func readErrors(t *testing.T, out string) []output.Error {
+	t.Helper()
+	rows, err := output.ReadRows[output.Error](filepath.Join(out, output.ErrorsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func readRuns(t *testing.T, out string) []output.Run {
+	t.Helper()
+	rows, err := output.ReadRows[output.Run](filepath.Join(out, output.RunsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// docIDs lists the documents' ids, the reference left out.
+func docIDs(docs []docRow) []string {
+	var ids []string
+	for _, d := range docs {
+		if !strings.HasPrefix(d.DocID, "reference/") {
+			ids = append(ids, d.DocID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// errorsFor lists the errors whose source is src.
+func errorsFor(errs []output.Error, src string) []output.Error {
+	var out []output.Error
+	for _, e := range errs {
+		if e.Source == src {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// baseCorpus is a copy of testdata/corpus (four speeches, one AppleDouble file).
+func baseCorpus(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "corpus")
+	copyDir(t, filepath.Join("..", "..", "testdata", "corpus"), dir)
+	return dir
+}
+
+func heavy(t *testing.T) {
+	t.Helper()
+	if os.Getenv("FRAMEALIGN_HEAVY_TESTS") == "" {
+		t.Skip("a heavy case: set FRAMEALIGN_HEAVY_TESTS=1 (.ci/run does)")
+	}
+}
+
+const mb = 1 << 20
+
+// Row: a damaged OUT/.framealign/annotations.db made every run panic. Now the file is
+// set aside, the run's tables are a clean run's, and the next run has a sound cache.
+func TestHostileDamagedCacheIsSetAsideAndRebuilt(t *testing.T) {
+	corpus := baseCorpus(t)
+	for _, how := range []string{hostile.Garbled, hostile.Truncated, hostile.NotBolt} {
+		t.Run(how, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+			want := readDocs(t, out)
+			db := filepath.Join(out, ".framealign", "annotations.db")
+			if err := hostile.DamageCache(db, how); err != nil {
+				t.Fatal(err)
+			}
+			r := mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--full")
+			if !strings.Contains(r.stderr, "annotation cache") || !strings.Contains(r.stderr, "damaged") {
+				t.Errorf("no warning about the damaged cache on stderr:\n%s", r.stderr)
+			}
+			if aside, _ := filepath.Glob(db + ".damaged-*"); len(aside) != 1 {
+				t.Errorf("damaged file not set aside: %v", aside)
+			}
+			if got := readDocs(t, out); !reflect.DeepEqual(got, want) {
+				t.Errorf("documents after the damaged cache differ from the first run's:\n%v\n%v", got, want)
+			}
+			// The new cache serves the next run: nothing is annotated again.
+			r = mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--full")
+			if !strings.Contains(r.stdout, "annotated 0 documents") {
+				t.Errorf("the rebuilt cache did not serve the next run:\n%s", r.stdout)
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+// Package hostile makes the hostile inputs of issue #18 at test time: files, folders
+// and damaged state that real corpora and real accidents produce (a cache garbled by a
+// disk fault, a JSONL line of 100 MB, an unterminated CSV quote, a PDF whose
+// cross-reference chain loops, a symbolic link to /, ...). Nothing it makes is
+// committed: tests call it to write each case into a temporary folder, and
+// `go run ./scripts/hostile DIR` writes the whole set into DIR (testdata/hostile,
+// ignored by git, by default) for a look by hand.
+//
+// Each function writes one case and returns what a test needs to know of it; none
+// holds a large case in memory (the 60 MB gzip and the million records are streamed).
+package hostile
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+)
+
+// write creates path (and its folder) with content.
+func write(path string, content []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, content, 0o644)
+}
+
+// stream creates path and hands a buffered writer to fill, gzip-compressed when gz.
+func stream(path string, gz bool, fill func(w *bufio.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		zw, _ = gzip.NewWriterLevel(f, gzip.BestSpeed)
+		w = zw
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	err = fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if zw != nil && err == nil {
+		err = zw.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Cache damage: how DamageCache spoils a bbolt file.
+const (
+	Garbled   = "garbled"   // every other page after the meta pages overwritten with random bytes
+	Truncated = "truncated" // cut to half of the pages in use
+	NotBolt   = "not-bbolt" // overwritten with text
+)
+
+// DamageCache spoils the bbolt file at path the way how says (Garbled, Truncated,
+// NotBolt), deterministically.
+func DamageCache(path, how string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	pageSize := 4096
+	if len(data) >= 32 {
+		if ps := int(binary.NativeEndian.Uint32(data[16+8:])); ps >= 512 && ps <= 1<<16 {
+			pageSize = ps
+		}
+	}
+	switch how {
+	case Garbled:
+		rng := rand.New(rand.NewPCG(18, 18))
+		for pg := 2; (pg+1)*pageSize <= len(data); pg += 2 {
+			for i := pg * pageSize; i < (pg+1)*pageSize; i++ {
+				data[i] = byte(rng.UintN(256))
+			}
+		}
+	case Truncated:
+		used := len(data)
+		if len(data) >= 16+48 {
+			if pgid := int(binary.NativeEndian.Uint64(data[16+40:])); pgid > 2 && pgid*pageSize <= len(data) {
+				used = pgid * pageSize
+			}
+		}
+		data = data[:used/2]
+	case NotBolt:
+		data = []byte("this is not a bbolt file: it was overwritten by accident\n")
+	default:
+		return fmt.Errorf("hostile: unknown cache damage %q", how)
+	}
+	return os.WriteFile(path, data, 0o644)
+}
