@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -191,12 +190,20 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 	}
 	opts := in.opts
 	sink := newRecordSink(in.file, in.format, opts, emit)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), int(min(opts.MaxBytes, 1<<40))+1)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
+	lr := newLineReader(r, opts.MaxBytes)
+	for {
+		raw, line, err := lr.next()
+		var tooLong *recordTooLongError
+		switch {
+		case errors.Is(err, io.EOF):
+			return sink.finish()
+		case errors.As(err, &tooLong):
+			sink.fail(sink.next(), line, err.Error())
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
+		}
+		raw = bytes.TrimSpace(raw)
 		if len(raw) == 0 {
 			continue
 		}
@@ -215,13 +222,6 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 			return nil, err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("line %d is longer than --max-bytes %s", line+1, humanBytes(opts.MaxBytes))
-		}
-		return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
-	}
-	return sink.finish()
 }
 
 // parseJSONObject parses one JSON object and returns its scalar fields as text (numbers
@@ -292,23 +292,22 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 		return nil, err
 	}
 	opts := in.opts
-	cr := csv.NewReader(r)
+	comma := byte(',')
 	if in.format == FormatTSV {
-		cr.Comma = '\t'
+		comma = '\t'
 	}
-	cr.LazyQuotes = true    // stray quotes in real exports should not cost whole rows
-	cr.FieldsPerRecord = -1 // a ragged row costs that row only; checked below
-	header, err := cr.Read()
+	sc := newCSVScanner(r, comma, opts.MaxBytes)
+	header, err := sc.next()
 	if errors.Is(err, io.EOF) {
 		return nil, ErrNoRecords
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the header row: %w", csvReason(err))
+		return nil, fmt.Errorf("cannot read the header row: %w", err)
 	}
-	names := make([]string, len(header))
+	names := make([]string, len(header.fields))
 	hasText := false
-	for i, h := range header {
-		name, _, err := decodeRecordBytes([]byte(h), r.enc)
+	for i, h := range header.fields {
+		name, _, err := decodeRecordBytes(h, r.enc)
 		if err != nil {
 			return nil, fmt.Errorf("header row: %w", err)
 		}
@@ -321,29 +320,33 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 
 	sink := newRecordSink(in.file, in.format, opts, emit)
 	for {
-		rec, err := cr.Read()
+		rec, err := sc.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
-			}
-			sink.fail(sink.next(), pe.StartLine, csvReason(err).Error())
+		line := rec.line
+		var tooLong *recordTooLongError
+		var unterminated *unterminatedQuoteError
+		switch {
+		case errors.As(err, &tooLong):
+			sink.fail(sink.next(), line, err.Error())
 			continue
+		case errors.As(err, &unterminated):
+			sink.fail(sink.next(), unterminated.line, err.Error())
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
 		}
 		n := sink.next()
-		if len(rec) != len(names) {
-			sink.fail(n, line, fmt.Sprintf("%d fields, but the header has %d", len(rec), len(names)))
+		if len(rec.fields) != len(names) {
+			sink.fail(n, line, fmt.Sprintf("%d fields, but the header has %d", len(rec.fields), len(names)))
 			continue
 		}
 		enc := r.enc
-		fields := make(map[string]string, len(rec))
+		fields := make(map[string]string, len(rec.fields))
 		bad := false
-		for i, v := range rec {
-			s, e, err := decodeRecordBytes([]byte(v), r.enc)
+		for i, v := range rec.fields {
+			s, e, err := decodeRecordBytes(v, r.enc)
 			if err != nil {
 				sink.fail(n, line, err.Error())
 				bad = true
@@ -362,13 +365,4 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 		}
 	}
 	return sink.finish()
-}
-
-// csvReason drops the line prefix of a csv.ParseError; the caller names the line itself.
-func csvReason(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("malformed CSV: %w", pe.Err)
-	}
-	return err
 }

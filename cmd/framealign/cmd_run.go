@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,7 +33,7 @@ type runOptions struct {
 	MetaPattern string
 	TextField   string
 	IDField     string
-	MaxBytes    int64
+	MaxBytes    string
 	Engine      string
 	Full        bool
 	Strict      bool
@@ -66,7 +65,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Destination: &o.MetaPattern, Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
 			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Destination: &o.TextField, Value: "text", Usage: "JSONL/CSV field holding the text"},
 			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Destination: &o.IDField, Value: "id", Usage: "JSONL/CSV field holding the document id"},
-			&cli.Int64Flag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
+			&cli.StringFlag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: "64MB", Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record; bytes or a size such as 64MB or 1GiB, at most 2GB"},
 			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
 			&cli.BoolFlag{Name: "full", EnvVars: env("full"), Destination: &o.Full, Usage: "re-analyse every document, ignoring the previous run"},
 			&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Destination: &o.Strict, Usage: "exit 3 when any document fails"},
@@ -133,8 +132,12 @@ func (o runOptions) config() (pipeline.Config, error) {
 	if len(o.Corpus) == 0 {
 		return pipeline.Config{}, errors.New("give at least one corpus folder or file")
 	}
-	if o.MaxBytes <= 0 || o.MaxBytes > math.MaxInt32 {
-		return pipeline.Config{}, fmt.Errorf("--max-bytes %d: give a size from 1 byte to 2 GiB, the largest document framealign handles", o.MaxBytes)
+	maxBytes := int64(corpus.DefaultMaxBytes)
+	if o.MaxBytes != "" {
+		var err error
+		if maxBytes, err = parseMaxBytes(o.MaxBytes); err != nil {
+			return pipeline.Config{}, err
+		}
 	}
 	fw, err := loadFramework(o.Framework)
 	if err != nil {
@@ -161,7 +164,7 @@ func (o runOptions) config() (pipeline.Config, error) {
 	return pipeline.Config{
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
-		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: o.MaxBytes},
+		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: maxBytes},
 		Full:        o.Full, Annotator: engine, Version: buildVersion(),
 	}, nil
 }

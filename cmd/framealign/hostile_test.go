@@ -188,3 +188,78 @@ func TestHostileDamagedCacheIsSetAsideAndRebuilt(t *testing.T) {
 		})
 	}
 }
+
+// Row: a JSONL line of 100 MB between two records lost the record after it. Now the
+// long line costs its own record, named by its line, and both neighbours are read.
+func TestHostileJSONLLongLineCostsOnlyItsRecord(t *testing.T) {
+	corpus := t.TempDir()
+	if err := hostile.JSONLWithLongLine(filepath.Join(corpus, "speeches.jsonl"), 100*mb); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, 2*time.Minute, "run", corpus, "--out", out, "--quiet")
+	if got := docIDs(readDocs(t, out)); !reflect.DeepEqual(got, []string{"after", "before"}) {
+		t.Errorf("documents %v, want before and after", got)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 1 || errs[0].DocID != "speeches.jsonl#2" || errs[0].Error != "line 2: record is 100 MB, above --max-bytes 64 MB; record skipped" {
+		t.Errorf("errors %+v, want one for line 2", errs)
+	}
+	if r.maxRSS > 600*mb {
+		t.Errorf("peak RSS %d MB: the long line was held", r.maxRSS/mb)
+	}
+}
+
+// Row: an unterminated quote in record 1 of 3 swallowed records 2 and 3 into record
+// 1's text. Now record 1 is an error naming the line its quote opens on, and 2 and 3
+// are read.
+func TestHostileCSVUnterminatedQuoteCostsOnlyItsRecord(t *testing.T) {
+	corpus := t.TempDir()
+	if err := hostile.CSVUnterminatedQuote(filepath.Join(corpus, "speeches.csv")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	if got := docIDs(readDocs(t, out)); !reflect.DeepEqual(got, []string{"three", "two"}) {
+		t.Errorf("documents %v, want two and three", got)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 1 || errs[0].DocID != "speeches.csv#1" || !strings.HasPrefix(errs[0].Error, "line 2: unterminated quote: the quoted field that opens on line 2") {
+		t.Errorf("errors %+v, want one for record 1 at line 2", errs)
+	}
+}
+
+// Row: a CSV field larger than --max-bytes was analysed anyway, where JSONL refused
+// the same record. Now one rule holds for both: the record is refused, named by its
+// line, and the records around it are read.
+func TestHostileCSVRecordAboveMaxBytesIsRefusedAsInJSONL(t *testing.T) {
+	corpus := t.TempDir()
+	if err := hostile.CSVBigField(filepath.Join(corpus, "speeches.csv"), 3*mb); err != nil {
+		t.Fatal(err)
+	}
+	if err := hostile.JSONLWithLongLine(filepath.Join(corpus, "speeches.jsonl"), 3*mb); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet", "--max-bytes", "1MB")
+	docs := readDocs(t, out)
+	for _, d := range docs {
+		if d.DocID == "big" || d.DocID == "long" {
+			t.Errorf("%s analysed although above --max-bytes", d.DocID)
+		}
+	}
+	if len(docs) != 5 {
+		t.Errorf("%d documents, want the reference and four short records", len(docs))
+	}
+	errs := readErrors(t, out)
+	want := map[string]string{"speeches.csv#2": "line 3: record is ", "speeches.jsonl#2": "line 2: record is "}
+	for _, e := range errs {
+		if p, ok := want[e.DocID]; !ok || !strings.HasPrefix(e.Error, p) || !strings.HasSuffix(e.Error, "above --max-bytes 1 MB; record skipped") {
+			t.Errorf("unexpected error %+v", e)
+		}
+		delete(want, e.DocID)
+	}
+	if len(want) != 0 {
+		t.Errorf("no error for %v", want)
+	}
+}

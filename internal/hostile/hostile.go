@@ -101,3 +101,46 @@ func DamageCache(path, how string) error {
 	}
 	return os.WriteFile(path, data, 0o644)
 }
+
+// speech is a sentence of the kind the corpus holds, for the records around a hostile one.
+const speech = "We call for dialogue and win-win cooperation among all nations, with mutual respect for sovereignty."
+
+// JSONLWithLongLine writes a JSONL file at path: record "before", then a record
+// whose line is lineBytes long, then record "after".
+func JSONLWithLongLine(path string, lineBytes int64) error {
+	return stream(path, false, func(w *bufio.Writer) error {
+		fmt.Fprintf(w, "{\"id\": \"before\", \"text\": %q}\n", speech)
+		head := `{"id": "long", "text": "`
+		w.WriteString(head)
+		for n := lineBytes - int64(len(head)) - 2; n > 0; n -= 2 {
+			w.WriteString("a ")
+		}
+		w.WriteString("\"}\n")
+		_, err := fmt.Fprintf(w, "{\"id\": \"after\", \"text\": %q}\n", speech)
+		return err
+	})
+}
+
+// CSVUnterminatedQuote writes a CSV file of three records (ids one, two, three):
+// record one's text opens a quote that never closes; two and three are sound, three
+// with a quoted field of its own.
+func CSVUnterminatedQuote(path string) error {
+	return write(path, []byte("id,text\n"+
+		"one,\"We call for dialogue, and this quote is never closed.\n"+
+		"two,\""+speech+"\"\n"+
+		"three,\"Win-win cooperation, as we said.\"\n"))
+}
+
+// CSVBigField writes a CSV file of three records (one, big, three) in which record
+// big's text is fieldBytes long.
+func CSVBigField(path string, fieldBytes int64) error {
+	return stream(path, false, func(w *bufio.Writer) error {
+		fmt.Fprintf(w, "id,text\none,\"%s\"\nbig,\"", speech)
+		for n := fieldBytes; n > 0; n -= int64(len(speech)) + 1 {
+			w.WriteString(speech)
+			w.WriteString("\n")
+		}
+		_, err := fmt.Fprintf(w, "\"\nthree,\"%s\"\n", speech)
+		return err
+	})
+}
