@@ -20,6 +20,15 @@ type File struct {
 	Size    int64
 }
 
+// Display names the file for a person: its path as found from the root given on the
+// command line (2015/CHN.txt for CHN.txt under the root 2015).
+func (f File) Display() string {
+	if f.Path != "" {
+		return f.Path
+	}
+	return f.RelPath
+}
+
 // Skipped is a file discovery passed over on purpose (hidden file, AppleDouble ._*,
 // .DS_Store), with the reason.
 type Skipped struct{ Path, RelPath, Reason string }

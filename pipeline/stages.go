@@ -75,17 +75,15 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			Encoding: corpus.EncodingUTF8, Text: r.cfg.ReferenceText})); err != nil {
 			return err
 		}
-		seen := map[string]string{} // doc_id -> the source it was first read from
+		ids := newIDRegistry(ref)
 		for fi, f := range r.disc.Files {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) error {
-				if first, dup := seen[d.ID]; dup {
-					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
-						Error: fmt.Sprintf("duplicate doc_id: %q was already read from %s", d.ID, first)}})
+				if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
+					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead, Error: reason}})
 				}
-				seen[d.ID] = d.Source
 				if r.cfg.MetaPattern != nil {
 					if d.Meta == nil {
 						d.Meta = map[string]string{}
@@ -115,6 +113,36 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 		return nil
 	})
 	return out
+}
+
+// idRegistry keeps doc_ids unique in a run: the first document to use an id keeps it,
+// and a later one is an error row that names both sources, each with the corpus
+// folder it was found under (two folders given on the command line may each hold a
+// CHN.txt, and doc_ids are relative to their folder). The reference's id is taken
+// before any file is read.
+type idRegistry struct {
+	ref   string
+	first map[string]int32 // doc_id -> index of the file that used it first
+}
+
+func newIDRegistry(ref string) *idRegistry {
+	return &idRegistry{ref: ref, first: map[string]int32{}}
+}
+
+// claim takes id for a document of file fi, or says why it cannot be had.
+func (r *idRegistry) claim(id string, fi int, files []corpus.File) string {
+	if id == r.ref {
+		return fmt.Sprintf("duplicate doc_id %q: it is the reference document's id (--reference); this document of %s is not analysed: give it another id", id, files[fi].Display())
+	}
+	first, dup := r.first[id]
+	if !dup {
+		r.first[id] = int32(fi)
+		return ""
+	}
+	if int(first) == fi {
+		return fmt.Sprintf("duplicate doc_id %q: used twice in %s; the first is analysed", id, files[fi].Display())
+	}
+	return fmt.Sprintf("duplicate doc_id %q: %s gives the id that %s, read first, already has (doc_ids are paths relative to the folder given on the command line, or record ids); this document is not analysed: rename one, or give the folder that holds both", id, files[fi].Display(), files[first].Display())
 }
 
 // newItem puts a document in flight, with what the previous run has of it: nothing

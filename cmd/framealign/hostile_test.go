@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/internal/hostile"
 	"github.com/framealign/framealign/output"
 )
@@ -261,5 +262,45 @@ func TestHostileCSVRecordAboveMaxBytesIsRefusedAsInJSONL(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("no error for %v", want)
+	}
+}
+
+// Row: a record whose id is the reference's (reference/000_c467fab3ab5cde65.txt) gave
+// two documents rows with one doc_id. Now the reference keeps its id and the record is
+// an error row that says why.
+func TestHostileRecordWithTheReferencesIDIsRefused(t *testing.T) {
+	refName, _ := framework.DefaultReference()
+	corpus := t.TempDir()
+	if err := hostile.JSONLRecordWithID(filepath.Join(corpus, "r.jsonl"), "reference/"+refName); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	docs := readDocs(t, out)
+	if len(docs) != 1 || !docs[0].IsReference {
+		t.Errorf("documents %+v, want the reference alone", docs)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 1 || errs[0].DocID != "reference/"+refName || !strings.Contains(errs[0].Error, "reference document's id") {
+		t.Errorf("errors %+v", errs)
+	}
+}
+
+// Row: `run 2015 2016`, each holding CHN.txt, said the doc_id "was already read from
+// CHN.txt": which folders? Now the error names both files with their folders.
+func TestHostileSameNameInTwoRootsNamesBothFolders(t *testing.T) {
+	dir := t.TempDir()
+	a, b, err := hostile.SameNameInTwoFolders(dir, "CHN.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", a, b, "--out", out, "--quiet")
+	if got := docIDs(readDocs(t, out)); !reflect.DeepEqual(got, []string{"CHN.txt"}) {
+		t.Errorf("documents %v", got)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error, filepath.Join(a, "CHN.txt")) || !strings.Contains(errs[0].Error, filepath.Join(b, "CHN.txt")) {
+		t.Errorf("errors %+v, want one naming %s and %s", errs, filepath.Join(a, "CHN.txt"), filepath.Join(b, "CHN.txt"))
 	}
 }

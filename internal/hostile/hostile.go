@@ -144,3 +144,18 @@ func CSVBigField(path string, fieldBytes int64) error {
 		return err
 	})
 }
+
+// JSONLRecordWithID writes a JSONL file of one record with the given id.
+func JSONLRecordWithID(path, id string) error {
+	return write(path, []byte(fmt.Sprintf("{\"id\": %q, \"text\": %q}\n", id, speech)))
+}
+
+// SameNameInTwoFolders writes name into two folders under dir and returns them, as a
+// corpus kept by year (2015/CHN.txt, 2016/CHN.txt) is.
+func SameNameInTwoFolders(dir, name string) (string, string, error) {
+	a, b := filepath.Join(dir, "2015"), filepath.Join(dir, "2016")
+	if err := write(filepath.Join(a, name), []byte(speech+" 2015.\n")); err != nil {
+		return "", "", err
+	}
+	return a, b, write(filepath.Join(b, name), []byte(speech+" 2016.\n"))
+}
