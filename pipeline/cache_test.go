@@ -140,12 +140,22 @@ func TestACacheWhosePagesLoopIsSetAside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkBoltFile(path); err != nil {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk := &boltChecker{f: f, size: int64(len(data)), seen: map[uint64]bool{}}
+	err = chk.check()
+	f.Close()
+	if err != nil {
 		t.Fatalf("a sound cache fails the check: %v", err)
 	}
 	const ps = 4096
 	looped := false
 	for pg := 2; (pg+1)*ps <= len(data) && !looped; pg++ {
+		if !chk.seen[uint64(pg)] {
+			continue // a page of an earlier transaction, no longer in the tree
+		}
 		p := data[pg*ps:]
 		if binary.NativeEndian.Uint64(p) == uint64(pg) && binary.NativeEndian.Uint16(p[8:]) == boltBranch {
 			binary.NativeEndian.PutUint64(p[boltHeader+8:], uint64(pg)) // first child: itself
