@@ -105,6 +105,74 @@ func ReadBytes(relPath string, content []byte, opts Options, emit func(Document)
 	})
 }
 
+// ReadDocument reads the one document of the file at path as Read reads a file of the
+// corpus (its format from its name or content, its encoding detected, held to
+// opts.MaxBytes; a named pipe or device refused), for a document named on the
+// command line, such as --reference. A file that yields no document gives the reason;
+// one that yields several (a JSONL or CSV file of many records) is refused.
+func ReadDocument(path string, opts Options) (Document, error) {
+	var docs []Document
+	errTwo := errors.New("two documents")
+	recErrs, err := Read(File{Path: path, RelPath: filepath.Base(path)}, opts, func(d Document) error {
+		if len(docs) == 1 {
+			return errTwo
+		}
+		docs = append(docs, d)
+		return nil
+	})
+	switch {
+	case errors.Is(err, errTwo):
+		return Document{}, errors.New("holds more than one document (records); give a file of one document")
+	case err != nil:
+		return Document{}, err
+	case len(docs) == 0 && len(recErrs) > 0:
+		return Document{}, errors.New(recErrs[0].Reason)
+	case len(docs) == 0:
+		return Document{}, ErrNoText
+	}
+	return docs[0], nil
+}
+
+// ReadText reads the file at path as text whatever its name says (a YAML framework
+// file), as Read reads a .txt file: decompressed when the name ends in .gz, its
+// encoding detected, line ends made "\n", held to opts.MaxBytes, a named pipe or
+// device refused. Empty content is ErrEmpty; binary content ErrBinary.
+func ReadText(path string, opts Options) (string, error) {
+	opts = opts.withDefaults()
+	var text string
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(path), p)
+			}
+		}()
+		info, err := statFile(path)
+		if err != nil {
+			return openError(err)
+		}
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
+		}
+		gz := formatOf(path).gzip
+		if !gz && info.Size() > opts.MaxBytes {
+			return &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
+		}
+		fh, err := openFile(path)
+		if err != nil {
+			return openError(err)
+		}
+		defer fh.Close()
+		in := &input{file: File{Path: path, RelPath: filepath.Base(path)}, opts: opts, content: fh, size: info.Size(), gzip: gz}
+		data, err := in.bytes()
+		if err != nil {
+			return err
+		}
+		text, _, err = decodeText(data)
+		return err
+	}()
+	return text, err
+}
+
 // guarded runs a read, turning a panic in a reader into the file's error (a bug here
 // or in a format library, reported for the one file instead of ending the run).
 func guarded(name string, emit func(Document) error, read func(func(Document) error) ([]RecordError, error)) (recErrs []RecordError, err error) {

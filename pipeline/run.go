@@ -14,7 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/sync/errgroup"
@@ -132,6 +134,14 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	}
 	if cfg.Annotator == nil {
 		return nil, errors.New("no annotation engine")
+	}
+	// Every document's text is valid UTF-8 with words in it (corpus makes it so); the
+	// reference, given as text, is held to the same, or the extractors fail on it.
+	switch {
+	case !utf8.ValidString(cfg.ReferenceText):
+		return nil, fmt.Errorf("reference %s: not valid UTF-8 text", cfg.ReferenceName)
+	case strings.TrimSpace(cfg.ReferenceText) == "":
+		return nil, fmt.Errorf("reference %s: no text", cfg.ReferenceName)
 	}
 	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")

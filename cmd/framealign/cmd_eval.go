@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/cues"
 
 	"github.com/urfave/cli/v2"
@@ -50,7 +51,7 @@ func evalAction(c *cli.Context) error {
 }
 
 func evalDimensions(c *cli.Context, path string) error {
-	fw, err := loadFramework(c.String("framework"))
+	fw, err := loadFramework(c.String("framework"), corpus.DefaultMaxBytes)
 	if err != nil {
 		return err
 	}

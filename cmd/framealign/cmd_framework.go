@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/framework"
 )
 
@@ -37,10 +37,11 @@ func frameworkCommand() *cli.Command {
 func frameworkShowAction(c *cli.Context) error {
 	data := framework.DefaultYAML()
 	if path := c.String("framework"); path != "" {
-		var err error
-		if data, err = os.ReadFile(path); err != nil {
+		text, err := corpus.ReadText(path, corpus.Options{})
+		if err != nil {
 			return fmt.Errorf("read framework %s: %w", path, err)
 		}
+		data = []byte(text)
 	}
 	_, err := c.App.Writer.Write(data)
 	return err
@@ -51,11 +52,11 @@ func frameworkCheckAction(c *cli.Context) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("framework check takes one FILE")}
 	}
 	path := c.Args().First()
-	data, err := os.ReadFile(path)
+	text, err := corpus.ReadText(path, corpus.Options{})
 	if err != nil {
 		return fmt.Errorf("read framework %s: %w", path, err)
 	}
-	problems := framework.Check(data)
+	problems := framework.Check([]byte(text))
 	for _, p := range problems {
 		fmt.Fprintf(c.App.Writer, "%s:%d: %s\n", path, p.Line, p.Message)
 	}

@@ -139,17 +139,21 @@ func (o runOptions) config() (pipeline.Config, error) {
 			return pipeline.Config{}, err
 		}
 	}
-	fw, err := loadFramework(o.Framework)
+	readOpts := corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: maxBytes}
+	fw, err := loadFramework(o.Framework, maxBytes)
 	if err != nil {
 		return pipeline.Config{}, err
 	}
 	refName, refText := framework.DefaultReference()
 	if o.Reference != "" {
-		b, err := os.ReadFile(o.Reference)
+		// Read as a corpus file is: a PDF's text layer, an HTML page's text, a
+		// Windows-1252 file decoded; empty, binary or unreadable is an error now,
+		// before any work.
+		doc, err := corpus.ReadDocument(o.Reference, readOpts)
 		if err != nil {
-			return pipeline.Config{}, fmt.Errorf("--reference: %w", err)
+			return pipeline.Config{}, fmt.Errorf("--reference %s: %w", o.Reference, err)
 		}
-		refName, refText = filepath.Base(o.Reference), string(b)
+		refName, refText = filepath.Base(o.Reference), doc.Text
 	}
 	var mp *corpus.MetaPattern
 	if o.MetaPattern != "" {
@@ -164,7 +168,7 @@ func (o runOptions) config() (pipeline.Config, error) {
 	return pipeline.Config{
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
-		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, MaxBytes: maxBytes},
+		ReadOptions: readOpts,
 		Full:        o.Full, Annotator: engine, Version: buildVersion(),
 	}, nil
 }
@@ -200,12 +204,22 @@ func startProfiles(cpu, mem string) (stop func(), err error) {
 	return stop, nil
 }
 
-// loadFramework returns the framework in path, or the embedded default for "".
-func loadFramework(path string) (*framework.Framework, error) {
+// loadFramework returns the framework in path, or the embedded default for "". The
+// file is read as a corpus text file is (decoded, held to maxBytes, a device or pipe
+// refused), so that --framework /dev/zero cannot read without end.
+func loadFramework(path string, maxBytes int64) (*framework.Framework, error) {
 	if path == "" {
 		return framework.Default(), nil
 	}
-	return framework.Load(path) // its errors name the file, and each problem's line
+	text, err := corpus.ReadText(path, corpus.Options{MaxBytes: maxBytes})
+	if err != nil {
+		return nil, fmt.Errorf("framework %s: %w", path, err)
+	}
+	fw, problems := framework.Parse([]byte(text))
+	if len(problems) > 0 {
+		return nil, &framework.ProblemsError{Path: path, Problems: problems} // each problem with its line
+	}
+	return fw, nil
 }
 
 // errWriter is where a command writes progress and warnings.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -303,4 +304,107 @@ func TestHostileSameNameInTwoRootsNamesBothFolders(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error, filepath.Join(a, "CHN.txt")) || !strings.Contains(errs[0].Error, filepath.Join(b, "CHN.txt")) {
 		t.Errorf("errors %+v, want one naming %s and %s", errs, filepath.Join(a, "CHN.txt"), filepath.Join(b, "CHN.txt"))
 	}
+}
+
+// Row: three 1 KB PDFs whose xref chains loop cost 182 s (60 s each, the abandoned
+// goroutine spinning on). Now each stops on its read budget; the three cost well
+// under 15 s of CPU, and each is an error row that says why.
+func TestHostileLoopingPDFsStopAndSayWhy(t *testing.T) {
+	corpus := t.TempDir()
+	for v := 0; v < 3; v++ {
+		if err := os.WriteFile(filepath.Join(corpus, fmt.Sprintf("loop%d.pdf", v)), hostile.LoopingPDF(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, 2*time.Minute, "run", corpus, "--out", out, "--quiet", "--workers", "2")
+	errs := readErrors(t, out)
+	if len(errs) != 3 {
+		t.Fatalf("errors %+v, want one per PDF", errs)
+	}
+	for _, e := range errs {
+		if !strings.Contains(e.Error, "refers back to itself") {
+			t.Errorf("%s: %q", e.Source, e.Error)
+		}
+	}
+	// CPU time, not wall time: the machine may be busy with other work.
+	if r.cpu > 15*time.Second {
+		t.Errorf("three looping PDFs cost %s of CPU", r.cpu)
+	}
+	t.Logf("three looping PDFs: %s CPU, %s wall", r.cpu, r.wall)
+}
+
+// Row: --reference took a PDF as raw bytes, an empty file with every similarity 0, a
+// PNG and a Windows-1252 file to a crash in the entity code, and /dev/zero (and
+// --framework /dev/zero) without bound. Now both are read as corpus files are: the
+// PDF's text layer and the decoded Windows-1252 text are the reference; empty,
+// binary and device files are an error (exit 1) before any work.
+func TestHostileReferenceAndFrameworkAreReadLikeCorpusFiles(t *testing.T) {
+	corpus := baseCorpus(t)
+	dir := t.TempDir()
+	cp1252, cp1252Text := hostile.Windows1252Text()
+	files := map[string][]byte{
+		"article.pdf":   hostile.TextPDF("Building a new model of major-country relations: mutual respect and win-win cooperation."),
+		"empty.txt":     nil,
+		"image.png":     hostile.PNG(),
+		"image.txt":     hostile.PNG(),
+		"western.txt":   cp1252,
+		"spaces.txt":    []byte("  \n\t\n"),
+		"records.jsonl": []byte("{\"text\": \"One.\"}\n{\"text\": \"Two.\"}\n"),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		ref, why string // why is "" when the reference is good
+		tokens   int64
+	}{
+		{"article.pdf", "", 15},
+		{"western.txt", "", int64(len(strings.Fields(cp1252Text))) + 4},
+		{"empty.txt", "empty file", 0},
+		{"spaces.txt", "only whitespace", 0},
+		{"image.png", "unsupported format .png", 0},
+		{"image.txt", "binary file", 0},
+		{"records.jsonl", "more than one document", 0},
+		{"/dev/zero", "not a regular file (a device)", 0},
+	} {
+		t.Run(filepath.Base(tc.ref), func(t *testing.T) {
+			ref := tc.ref
+			if !filepath.IsAbs(ref) {
+				ref = filepath.Join(dir, ref)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			r := runFA(t, time.Minute, "run", corpus, "--out", out, "--quiet", "--reference", ref)
+			if tc.why != "" {
+				if r.code != 1 || !strings.Contains(r.stderr, "--reference "+ref) || !strings.Contains(r.stderr, tc.why) {
+					t.Errorf("exit %d, stderr %q; want exit 1 naming %s and %q", r.code, r.stderr, ref, tc.why)
+				}
+				if _, err := os.Stat(filepath.Join(out, output.DocumentsTable)); err == nil {
+					t.Error("tables written although the reference is unusable")
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if errs := readErrors(t, out); len(errs) != 0 {
+				t.Errorf("errors %+v", errs)
+			}
+			docs := readDocs(t, out)
+			if !docs[0].IsReference || docs[0].DocID != "reference/"+filepath.Base(tc.ref) || docs[0].NTokens > 2*tc.tokens || docs[0].NTokens < tc.tokens/2 {
+				t.Errorf("reference row %+v, want about %d tokens", docs[0], tc.tokens)
+			}
+		})
+	}
+	t.Run("framework /dev/zero", func(t *testing.T) {
+		r := runFA(t, time.Minute, "run", corpus, "--out", filepath.Join(t.TempDir(), "out"), "--quiet", "--framework", "/dev/zero")
+		if r.code != 1 || !strings.Contains(r.stderr, "framework /dev/zero") || !strings.Contains(r.stderr, "not a regular file") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if r.maxRSS > 500*mb {
+			t.Errorf("peak RSS %d MB reading /dev/zero", r.maxRSS/mb)
+		}
+	})
 }

@@ -12,13 +12,19 @@ package hostile
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // write creates path (and its folder) with content.
@@ -158,4 +164,123 @@ func SameNameInTwoFolders(dir, name string) (string, string, error) {
 		return "", "", err
 	}
 	return a, b, write(filepath.Join(b, name), []byte(speech+" 2016.\n"))
+}
+
+// pdfObjects lays out numbered objects after a header and returns the file so far and
+// each object's offset.
+func pdfObjects(objs []string) (*bytes.Buffer, []int) {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	return &b, offsets
+}
+
+// textPageObjects are the objects of a one-page PDF that shows lines of Helvetica.
+func textPageObjects(lines []string) []string {
+	var content strings.Builder
+	content.WriteString("BT /F1 12 Tf 72 720 Td 14 TL")
+	for _, l := range lines {
+		fmt.Fprintf(&content, " (%s) '", strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l))
+	}
+	content.WriteString(" ET")
+	return []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len()+1, content.String()),
+	}
+}
+
+func xrefTable(b *bytes.Buffer, offsets []int) {
+	fmt.Fprintf(b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(b, "%010d 00000 n \n", off)
+	}
+}
+
+// TextPDF is a one-page PDF whose text layer holds lines.
+func TextPDF(lines ...string) []byte {
+	b, offsets := pdfObjects(textPageObjects(lines))
+	xref := b.Len()
+	xrefTable(b, offsets)
+	fmt.Fprintf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return b.Bytes()
+}
+
+// LoopingPDF is a PDF of about 1 KB whose cross-reference sections form a loop, which
+// a reader following /Prev walks for ever: variant 0 points a table's /Prev at itself,
+// 1 makes two tables point at each other, 2 points an xref stream's /Prev at itself.
+func LoopingPDF(variant int) []byte {
+	objs := textPageObjects([]string{speech})
+	switch variant % 3 {
+	case 0:
+		b, offsets := pdfObjects(objs)
+		xref := b.Len()
+		xrefTable(b, offsets)
+		fmt.Fprintf(b, "trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref, xref)
+		return b.Bytes()
+	case 1:
+		b, offsets := pdfObjects(objs)
+		first := b.Len()
+		xrefTable(b, offsets)
+		second := first + b.Len() - first + len(fmt.Sprintf("trailer\n<< /Size %d /Root 1 0 R /Prev %010d >>\n", len(offsets)+1, 0))
+		fmt.Fprintf(b, "trailer\n<< /Size %d /Root 1 0 R /Prev %010d >>\n", len(offsets)+1, second)
+		xrefTable(b, offsets)
+		fmt.Fprintf(b, "trailer\n<< /Size %d /Root 1 0 R /Prev %010d >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, first, second)
+		return b.Bytes()
+	default:
+		b, offsets := pdfObjects(objs)
+		at := b.Len()
+		n := len(offsets) + 1
+		var rows bytes.Buffer
+		rows.Write([]byte{0, 0, 0, 0})
+		for _, off := range offsets {
+			rows.Write([]byte{1, byte(off >> 16), byte(off >> 8), byte(off)})
+		}
+		rows.Write([]byte{1, byte(at >> 16), byte(at >> 8), byte(at)})
+		fmt.Fprintf(b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 3 0] /Root 1 0 R /Prev %d /Length %d >>\nstream\n", n, n+1, at, rows.Len())
+		b.Write(rows.Bytes())
+		fmt.Fprintf(b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", at)
+		return b.Bytes()
+	}
+}
+
+// PNG is a small, valid PNG image.
+func PNG() []byte {
+	var raw bytes.Buffer
+	for y := 0; y < 32; y++ {
+		raw.WriteByte(0)
+		for x := 0; x < 32; x++ {
+			raw.Write([]byte{byte(x * 8), byte(y * 8), byte(x ^ y)})
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	chunk("IHDR", []byte{0, 0, 0, 32, 0, 0, 0, 32, 8, 2, 0, 0, 0})
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// Windows1252Text is a speech saved in Windows-1252 (accents as single bytes), and
+// the text it holds.
+func Windows1252Text() ([]byte, string) {
+	text := "Café diplomacy: the États généraux call for dialogue, détente and win-win cooperation among nations."
+	b, _ := charmap.Windows1252.NewEncoder().Bytes([]byte(text))
+	return b, text
 }
