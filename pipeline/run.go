@@ -80,7 +80,7 @@ const (
 // Run analyses the corpus and replaces the tables in cfg.Out: it discovers and reads
 // the documents, annotates and analyses them on cfg.Workers workers each, writes the
 // rows in discovery order, and commits the tables when every document is done.
-func Run(ctx context.Context, cfg Config) (*Summary, error) {
+func Run(ctx context.Context, cfg Config) (sum *Summary, err error) {
 	r, err := openRun(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -91,14 +91,26 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	read := r.read(gctx, g)
 	annotated := stage(gctx, g, r.cfg.Workers, read, r.annotate)
 	analysed := stage(gctx, g, r.cfg.Workers, annotated, r.analyse)
-	g.Go(func() error { return r.write(gctx, analysed) })
+	g.Go(func() (err error) {
+		defer internalError("writing the tables", &err)
+		return r.write(gctx, analysed)
+	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	defer internalError("committing the tables", &err)
 	return r.commit(ctx)
+}
+
+// internalError, deferred, turns a panic of the run's own bookkeeping (a bug) into
+// the run's error: the run fails with a message, and the previous tables stand.
+func internalError(doing string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("internal error while %s (please report it): %s", doing, panicReason(p))
+	}
 }
 
 // run is the state of one run: what it was given, what it opened, and what the write

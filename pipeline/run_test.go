@@ -245,6 +245,9 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 	if !strings.Contains(errs[0].DocID, "RWA_69_2014") {
 		t.Errorf("error row names %q", errs[0].DocID)
 	}
+	if strings.Contains(errs[0].Error, "\n") || strings.Contains(errs[0].Error, "goroutine") {
+		t.Errorf("the reason is not one line: %q", errs[0].Error)
+	}
 	if docs := readTable[docRow](t, out, output.DocumentsTable); len(docs) != 4 {
 		t.Errorf("documents = %d, want the other 3 speeches and the reference", len(docs))
 	}

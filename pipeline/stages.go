@@ -80,7 +80,13 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) error {
+			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) (err error) {
+				defer func() {
+					if p := recover(); p != nil { // a bug met by this document: its error row
+						err = send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
+							Error: "internal error: " + panicReason(p)}})
+					}
+				}()
 				if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
 					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead, Error: reason}})
 				}
@@ -173,7 +179,8 @@ func (r *run) newItem(d corpus.Document) *item {
 
 // annotate is the annotate stage's work on one item: the annotation of its text, from
 // the cache when the text was seen before.
-func (r *run) annotate(ctx context.Context, it *item) (*item, error) {
+func (r *run) annotate(ctx context.Context, it *item) (out *item, err error) {
+	defer r.onPanic(it, StageAnnotate, &out, &err)
 	if it.err != nil || it.reuse {
 		return it, nil
 	}
@@ -191,7 +198,8 @@ func (r *run) annotate(ctx context.Context, it *item) (*item, error) {
 }
 
 // analyse is the analyse stage's work on one item: its rows.
-func (r *run) analyse(ctx context.Context, it *item) (*item, error) {
+func (r *run) analyse(ctx context.Context, it *item) (out *item, err error) {
+	defer r.onPanic(it, StageExtract, &out, &err)
 	if it.err != nil || it.reuse {
 		return it, nil
 	}
@@ -215,6 +223,24 @@ func (r *run) analyse(ctx context.Context, it *item) (*item, error) {
 	}
 	it.rows = rows
 	return it, nil
+}
+
+// onPanic, deferred by a stage's work on an item, turns a panic there (a bug, met by
+// this document) into the document's error row with a one-line reason, so that the
+// run goes on. The Analyzer recovers the engine's and the extractors' panics itself;
+// this covers the rest of the stage.
+func (r *run) onPanic(it *item, stage string, out **item, err *error) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if it.ann != nil {
+		r.analyzer.release(it.ann)
+		it.ann = nil
+	}
+	it.rows = nil
+	it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: stage, Error: "internal error: " + panicReason(p)}
+	*out, *err = it, nil
 }
 
 func documentErrorRow(d corpus.Document, e *DocumentError) *output.Error {
