@@ -408,3 +408,55 @@ func TestHostileReferenceAndFrameworkAreReadLikeCorpusFiles(t *testing.T) {
 		}
 	})
 }
+
+// Row: a user's own dotfile in --out whose name holds ".tmp-" was deleted by the
+// start-up cleanup. Now only framealign's own temporaries go.
+func TestHostileStartupCleanupKeepsTheUsersFiles(t *testing.T) {
+	corpus := baseCorpus(t)
+	out := t.TempDir()
+	mine := []string{".my.tmp-notes", ".documents.parquet.tmp-mine", "draft.tmp-1"}
+	for _, n := range mine {
+		os.WriteFile(filepath.Join(out, n), []byte("my notes"), 0o644)
+	}
+	own := filepath.Join(out, ".scores.parquet.tmp-20260101T000000.000000Z") // a killed run's
+	os.WriteFile(own, []byte("PAR1"), 0o644)
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	for _, n := range mine {
+		if b, err := os.ReadFile(filepath.Join(out, n)); err != nil || string(b) != "my notes" {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+	if _, err := os.Stat(own); err == nil {
+		t.Error("a killed run's temporary table was left")
+	}
+}
+
+// Row: a lock file naming a live, unrelated PID (or PID 1) stopped every run (exit 4)
+// with a message that named neither the lock file nor checked the PID was framealign.
+// Now such a lock is taken over; a lock of a live run still stops the second run, with
+// a message that names the lock file.
+func TestHostileLockOfAnUnrelatedProcessIsTakenOver(t *testing.T) {
+	corpus := baseCorpus(t)
+	out := t.TempDir()
+	lock := filepath.Join(out, ".framealign", "lock")
+	os.MkdirAll(filepath.Dir(lock), 0o755)
+	sleeper := exec.Command("sleep", "30") // live, and not framealign
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sleeper.Process.Kill(); sleeper.Wait() }()
+	for _, pid := range []int{1, sleeper.Process.Pid} {
+		os.WriteFile(lock, []byte(fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n", pid)), 0o644)
+		mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	}
+	first := framealign("run", corpus, "--out", out, "--quiet", "--full", "--engine", "prose")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { first.Process.Kill(); first.Wait() }()
+	waitForLock(t, out)
+	r := runFA(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	if r.code != 4 || !strings.Contains(r.stderr, fmt.Sprintf("PID %d", first.Process.Pid)) || !strings.Contains(r.stderr, lock) {
+		t.Errorf("second run: exit %d, %q; want 4, naming PID %d and %s", r.code, r.stderr, first.Process.Pid, lock)
+	}
+}
