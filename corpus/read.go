@@ -20,6 +20,9 @@ type Document struct {
 	ID string
 	// Source is the RelPath of the file the document came from.
 	Source string
+	// SourceRaw is the file's RawRelPath: its path as the file system gives it, when
+	// that is not valid UTF-8 and Source escapes it; "" otherwise.
+	SourceRaw string
 	// Format is txt, md, html, jsonl, csv, tsv or pdf (without .gz).
 	Format string
 	// Encoding is the encoding the text was decoded from: utf-8, utf-8-bom, utf-16le,
@@ -101,7 +104,8 @@ func ReadBytes(relPath string, content []byte, opts Options, emit func(Document)
 		if err := checkSize(ff, int64(len(content)), opts); err != nil {
 			return nil, err
 		}
-		return readContent(File{Path: relPath, RelPath: relPath, Size: int64(len(content))}, ff, bytes.NewReader(content), int64(len(content)), opts, emit)
+		rel, raw := escapedRel(relPath)
+		return readContent(File{Path: relPath, RelPath: rel, RawRelPath: raw, Size: int64(len(content))}, ff, bytes.NewReader(content), int64(len(content)), opts, emit)
 	})
 }
 
@@ -187,7 +191,7 @@ func guarded(name string, emit func(Document) error, read func(func(Document) er
 				err = emitErr
 				return
 			}
-			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(name), p)
+			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, EscapeName(filepath.Base(name)), p)
 		}
 	}()
 	return read(guardedEmit)
@@ -220,7 +224,7 @@ func readFile(f File, opts Options, emit func(Document) error) ([]RecordError, e
 		return nil, err
 	}
 	if f.RelPath == "" {
-		f.RelPath = filepath.Base(f.Path)
+		f.RelPath, f.RawRelPath = escapedRel(filepath.Base(f.Path))
 	}
 	info, err := statFile(f.Path)
 	if err != nil {
@@ -323,7 +327,7 @@ func (in *input) readerAt() (io.ReaderAt, int64, error) {
 
 // document starts the Document of a one-document file.
 func (in *input) document(text, encoding string) Document {
-	return Document{ID: in.file.RelPath, Source: in.file.RelPath, Format: in.format, Encoding: encoding, Text: text}
+	return Document{ID: in.file.RelPath, Source: in.file.RelPath, SourceRaw: in.file.RawRelPath, Format: in.format, Encoding: encoding, Text: text}
 }
 
 // readText reads a plain text file as one document.

@@ -30,7 +30,7 @@ func gzipBytes(t testing.TB, b []byte) []byte {
 }
 
 func TestReadRealSpeechesKeepTheirText(t *testing.T) {
-	d, err := Discover([]string{"testdata/ungdc"})
+	d, err := Discover([]string{"testdata/ungdc"}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestReadPermissionDenied(t *testing.T) {
 func TestReadFileDeletedAfterDiscovery(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "gone.txt", []byte("soon deleted"))
-	d, err := Discover([]string{dir})
+	d, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil || len(d.Files) != 1 {
 		t.Fatalf("Discover: %v, %d files", err, len(d.Files))
 	}

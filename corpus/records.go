@@ -145,7 +145,7 @@ func (s *recordSink) add(n, line int, fields map[string]string, nonScalar map[st
 	}
 	s.ids[id] = n
 
-	doc := Document{ID: id, Source: s.f.RelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
+	doc := Document{ID: id, Source: s.f.RelPath, SourceRaw: s.f.RawRelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
 	for k, v := range fields {
 		switch k {
 		case s.opts.TextField, s.opts.IDField:

@@ -247,7 +247,7 @@ func (a *Analyzer) Analyse(doc corpus.Document, ann *annotate.Annotation, prior 
 func (a *Analyzer) documentRow(doc corpus.Document) output.DocumentRow {
 	sha := sha256Hex(doc.Text)
 	return output.DocumentRow{
-		DocID: doc.ID, Source: doc.Source, Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,
+		DocID: doc.ID, Source: doc.Source, SourceRaw: rawName(doc.SourceRaw), Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,
 		// The reference article may also be a file of the corpus (as in examples/corpus):
 		// its row is marked too, so `not is_reference` leaves only the documents
 		// compared with it.

@@ -38,6 +38,7 @@ type Config struct {
 	MetaPattern   *corpus.MetaPattern  // file-name metadata, or nil
 	ReadOptions   corpus.Options       // text and id fields, size limit
 	Full          bool                 // re-analyse every document, ignoring previous output
+	FollowOutside bool                 // follow symbolic links that leave the corpus folders
 	Annotator     annotate.Annotator   // the annotation engine
 	Version       string               // framealign's version, part of what makes a row current
 	Progress      func(Progress)       // called from the writer as documents finish; may be nil
@@ -164,7 +165,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		}
 	}()
 	// Discovery first: a mistyped corpus path must not leave an empty output folder.
-	if r.disc, err = corpus.Discover(cfg.Roots); err != nil {
+	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
 		return nil, err
 	}
 	stateDir := filepath.Join(cfg.Out, ".framealign")
@@ -212,8 +213,14 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	}
 
 	r.sum = Summary{RunID: r.id, Out: cfg.Out, Skipped: len(r.disc.Skipped), Failed: len(r.disc.Problems)}
+	for _, s := range r.disc.Skipped {
+		if s.Reason == corpus.SkippedOutput {
+			r.sum.Notices = append(r.sum.Notices, fmt.Sprintf("the output folder %s is inside the corpus: its files are not read as documents (counted as skipped)", cfg.Out))
+			break
+		}
+	}
 	for _, p := range r.disc.Problems {
-		r.errors = append(r.errors, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
+		r.errors = append(r.errors, output.Error{Source: p.RelPath, SourceRaw: rawName(p.RawRelPath), DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
 	}
 	if r.tables, err = openTables(cfg.Out, r.id, r.prev); err != nil {
 		return nil, err

@@ -83,12 +83,12 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) (err error) {
 				defer func() {
 					if p := recover(); p != nil { // a bug met by this document: its error row
-						err = send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
+						err = send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead,
 							Error: "internal error: " + panicReason(p)}})
 					}
 				}()
 				if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
-					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead, Error: reason}})
+					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead, Error: reason}})
 				}
 				if r.cfg.MetaPattern != nil {
 					if d.Meta == nil {
@@ -106,12 +106,12 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 				return ctx.Err()
 			}
 			for _, re := range recErrs {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: re.DocID, Stage: StageRead, Error: re.Reason}}); err != nil {
+				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, SourceRaw: rawName(f.RawRelPath), DocID: re.DocID, Stage: StageRead, Error: re.Reason}}); err != nil {
 					return err
 				}
 			}
 			if err != nil {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, DocID: f.RelPath, Stage: StageRead, Error: err.Error()}}); err != nil {
+				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, SourceRaw: rawName(f.RawRelPath), DocID: f.RelPath, Stage: StageRead, Error: err.Error()}}); err != nil {
 					return err
 				}
 			}
@@ -239,12 +239,21 @@ func (r *run) onPanic(it *item, stage string, out **item, err *error) {
 		it.ann = nil
 	}
 	it.rows = nil
-	it.err = &output.Error{Source: it.doc.Source, DocID: it.doc.ID, Stage: stage, Error: "internal error: " + panicReason(p)}
+	it.err = &output.Error{Source: it.doc.Source, SourceRaw: rawName(it.doc.SourceRaw), DocID: it.doc.ID, Stage: stage, Error: "internal error: " + panicReason(p)}
 	*out, *err = it, nil
 }
 
 func documentErrorRow(d corpus.Document, e *DocumentError) *output.Error {
-	return &output.Error{Source: d.Source, DocID: d.ID, Stage: e.Stage, Error: e.Reason}
+	return &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: e.Stage, Error: e.Reason}
+}
+
+// rawName is a file's raw path for a source_raw column: nil (null) when its name is
+// valid UTF-8 and source holds it as it is.
+func rawName(raw string) []byte {
+	if raw == "" {
+		return nil
+	}
+	return []byte(raw)
 }
 
 // write is the write stage: it restores discovery order, writes each document's rows

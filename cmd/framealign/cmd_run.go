@@ -36,6 +36,7 @@ type runOptions struct {
 	MaxBytes    string
 	Engine      string
 	Full        bool
+	FollowOut   bool
 	Strict      bool
 	Quiet       bool
 	CPUProfile  string
@@ -68,6 +69,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: "64MB", Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record; bytes or a size such as 64MB or 1GiB, at most 2GB"},
 			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
 			&cli.BoolFlag{Name: "full", EnvVars: env("full"), Destination: &o.Full, Usage: "re-analyse every document, ignoring the previous run"},
+			&cli.BoolFlag{Name: "follow-outside", EnvVars: env("follow-outside"), Destination: &o.FollowOut, Usage: "follow symbolic links that lead outside the corpus folders (by default they are listed in errors and not read)"},
 			&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Destination: &o.Strict, Usage: "exit 3 when any document fails"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Destination: &o.Quiet, Usage: "no progress and no summary"},
 			&cli.StringFlag{Name: "cpuprofile", EnvVars: env("cpuprofile"), Destination: &o.CPUProfile, Usage: "write a pprof CPU profile of the run to this file"},
@@ -169,7 +171,7 @@ func (o runOptions) config() (pipeline.Config, error) {
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
 		ReadOptions: readOpts,
-		Full:        o.Full, Annotator: engine, Version: buildVersion(),
+		Full:        o.Full, FollowOutside: o.FollowOut, Annotator: engine, Version: buildVersion(),
 	}, nil
 }
 

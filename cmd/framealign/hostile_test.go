@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/internal/hostile"
@@ -458,5 +459,149 @@ func TestHostileLockOfAnUnrelatedProcessIsTakenOver(t *testing.T) {
 	r := runFA(t, time.Minute, "run", corpus, "--out", out, "--quiet")
 	if r.code != 4 || !strings.Contains(r.stderr, fmt.Sprintf("PID %d", first.Process.Pid)) || !strings.Contains(r.stderr, lock) {
 		t.Errorf("second run: exit %d, %q; want 4, naming PID %d and %s", r.code, r.stderr, first.Process.Pid, lock)
+	}
+}
+
+// allStrings lists every string value of a table, read with the table's own row type.
+func allStrings(t *testing.T, out string) []string {
+	t.Helper()
+	var all []string
+	add := func(rows any) {
+		collectStrings(reflect.ValueOf(rows), &all)
+	}
+	d, err := output.ReadRows[output.DocumentRow](filepath.Join(out, output.DocumentsTable))
+	add(d)
+	e, err2 := output.ReadRows[output.Error](filepath.Join(out, output.ErrorsTable))
+	add(e)
+	s, err3 := output.ReadRows[output.Score](filepath.Join(out, output.ScoresTable))
+	add(s)
+	m, err4 := output.ReadRows[output.Match](filepath.Join(out, output.MatchesTable))
+	add(m)
+	p, err5 := output.ReadRows[output.Phrase](filepath.Join(out, output.PhrasesTable))
+	add(p)
+	n, err6 := output.ReadRows[output.Entity](filepath.Join(out, output.EntitiesTable))
+	add(n)
+	if err := errors.Join(err, err2, err3, err4, err5, err6); err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func collectStrings(v reflect.Value, all *[]string) {
+	switch v.Kind() {
+	case reflect.String:
+		*all = append(*all, v.String())
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // binary columns may hold any bytes
+		}
+		for i := 0; i < v.Len(); i++ {
+			collectStrings(v.Index(i), all)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			collectStrings(v.Field(i), all)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			collectStrings(v.Elem(), all)
+		}
+	}
+}
+
+// Row: a file name with invalid UTF-8 bytes made documents, scores, ... unreadable by
+// DuckDB ("Invalid string encoding"). Now every string of every table is UTF-8: the
+// name is escaped (\xNN per invalid byte) in doc_id and source, and kept as it is in
+// source_raw. (examples/duckdbtest reads such tables with DuckDB itself.)
+func TestHostileNonUTF8FileNameIsEscapedAndKept(t *testing.T) {
+	corpus := t.TempDir()
+	if err := hostile.Speech(filepath.Join(corpus, hostile.NonUTF8Name)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(corpus, "caf\xe9.docx"), []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	for _, s := range allStrings(t, out) {
+		if !utf8.ValidString(s) {
+			t.Errorf("a table holds invalid UTF-8: %q", s)
+		}
+	}
+	docs, err := output.ReadRows[output.DocumentRow](filepath.Join(out, output.DocumentsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `d\xe9claration \xff.txt`
+	if len(docs) != 2 || docs[1].DocID != want || docs[1].Source != want || string(docs[1].SourceRaw) != hostile.NonUTF8Name || docs[0].SourceRaw != nil {
+		t.Errorf("documents %+v", docs)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 1 || errs[0].Source != `caf\xe9.docx` || string(errs[0].SourceRaw) != "caf\xe9.docx" {
+		t.Errorf("errors %+v", errs)
+	}
+}
+
+// Row: symbolic links to files and folders outside the corpus were read with no word
+// in any table, and a link to / walked the whole file system. Now none is followed
+// unless --follow-outside says so; each is an error row that names its target.
+func TestHostileLinksOutOfTheCorpusAreNotFollowed(t *testing.T) {
+	corpus, err := hostile.LinksOutOf(t.TempDir())
+	if err != nil {
+		t.Skip("symbolic links not available:", err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	if got := docIDs(readDocs(t, out)); !reflect.DeepEqual(got, []string{"speech.txt"}) {
+		t.Errorf("documents %v", got)
+	}
+	errs := readErrors(t, out)
+	if len(errs) != 3 {
+		t.Errorf("errors %+v, want one per link", errs)
+	}
+	for _, e := range errs {
+		if e.Stage != "discover" || !strings.Contains(e.Error, "outside the corpus: not followed (--follow-outside follows it)") {
+			t.Errorf("%+v", e)
+		}
+	}
+	if r.wall > 30*time.Second || r.maxRSS > 500*mb {
+		t.Errorf("%s, %d MB: the link to / was walked", r.wall, r.maxRSS/mb)
+	}
+	// Asked to, framealign follows the links to the folder and the file (the link to /
+	// is removed first: it would walk the whole file system).
+	os.Remove(filepath.Join(corpus, "root"))
+	out2 := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out2, "--quiet", "--follow-outside")
+	if got := docIDs(readDocs(t, out2)); !reflect.DeepEqual(got, []string{"diary.txt", "speech.txt"}) {
+		t.Errorf("with --follow-outside: documents %v", got)
+	}
+}
+
+// Row: --out inside the corpus, or equal to it: the next run reported its own seven
+// tables as "unsupported format .parquet", and --strict exited 3 for ever. Now the
+// output folder is skipped (and said so once), and reruns are clean.
+func TestHostileOutputFolderInsideTheCorpusIsSkipped(t *testing.T) {
+	for _, where := range []string{"inside", "equal"} {
+		t.Run(where, func(t *testing.T) {
+			corpus := baseCorpus(t)
+			out := filepath.Join(corpus, "out")
+			if where == "equal" {
+				out = corpus
+			}
+			mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+			r := mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--strict")
+			if errs := readErrors(t, out); len(errs) != 0 {
+				t.Errorf("errors %+v", errs)
+			}
+			if got := len(docIDs(readDocs(t, out))); got != 4 {
+				t.Errorf("%d documents, want the 4 speeches", got)
+			}
+			if strings.Count(r.stderr, "inside the corpus") != 1 {
+				t.Errorf("stderr does not say once that the output folder is inside the corpus:\n%s", r.stderr)
+			}
+			if runs := readRuns(t, out); runs[len(runs)-1].Unchanged != 4 {
+				t.Errorf("the rerun: %+v", runs[len(runs)-1])
+			}
+		})
 	}
 }

@@ -284,3 +284,32 @@ func Windows1252Text() ([]byte, string) {
 	b, _ := charmap.Windows1252.NewEncoder().Bytes([]byte(text))
 	return b, text
 }
+
+// NonUTF8Name is a file name whose bytes are not UTF-8 (Latin-1 é and a stray 0xff), as
+// old archives copied from Windows or macOS hold.
+const NonUTF8Name = "d\xe9claration \xff.txt"
+
+// Speech writes a one-speech text file at path.
+func Speech(path string) error { return write(path, []byte(speech+"\n")) }
+
+// LinksOutOf writes a corpus folder dir/corpus holding one speech and symbolic links
+// that leave it: to a folder and a file outside, and to /. It returns the corpus.
+func LinksOutOf(dir string) (string, error) {
+	corpus := filepath.Join(dir, "corpus")
+	if err := Speech(filepath.Join(corpus, "speech.txt")); err != nil {
+		return "", err
+	}
+	if err := write(filepath.Join(dir, "private", "diary.txt"), []byte("Not part of the corpus.\n")); err != nil {
+		return "", err
+	}
+	for link, target := range map[string]string{
+		"root":      "/",
+		"private":   filepath.Join(dir, "private"),
+		"diary.txt": filepath.Join(dir, "private", "diary.txt"),
+	} {
+		if err := os.Symlink(target, filepath.Join(corpus, link)); err != nil {
+			return "", err
+		}
+	}
+	return corpus, nil
+}
