@@ -42,7 +42,7 @@ func TestTablesOfAFileNameThatIsNotUTF8ReadInDuckDB(t *testing.T) {
 	}
 	var docID string
 	var sourceRaw []byte
-	if err := db.QueryRow(`select doc_id, source_raw from read_parquet('` + out + `/documents.parquet') where not is_reference`).Scan(&docID, &sourceRaw); err != nil {
+	if err := db.QueryRow(`select doc_id, source_raw from read_parquet('`+out+`/documents.parquet') where not is_reference`).Scan(&docID, &sourceRaw); err != nil {
 		t.Fatal(err)
 	}
 	if docID != `d\xe9claration \xff.txt` || string(sourceRaw) != raw {
