@@ -12,7 +12,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
 )
 
@@ -25,7 +27,7 @@ type recordReader struct {
 // recordStream prepares a JSONL or CSV file for streaming: it checks a gzip stream whole
 // first, then looks at the first 64 KiB for a byte order mark and for binary content.
 // Lines that are not UTF-8 are decoded one by one later (see decodeRecordBytes).
-func recordStream(fh io.ReadSeeker, gz bool, max int64) (*recordReader, error) {
+func recordStream(fh io.ReadSeeker, gz bool, _ int64) (*recordReader, error) {
 	var r io.Reader = fh
 	if gz {
 		// The stream is checked whole before any record is emitted (a truncated file
@@ -57,8 +59,30 @@ func recordStream(fh io.ReadSeeker, gz bool, max int64) (*recordReader, error) {
 		return &recordReader{transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), EncodingUTF16LE}, nil
 	case bytes.HasPrefix(head, bomUTF16BE):
 		return &recordReader{transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), EncodingUTF16BE}, nil
-	case looksBinary(head):
-		return nil, ErrBinary
+	}
+	if enc, order := unmarkedUTF16or32(head); enc != "" {
+		n := len(head) / 4 * 4
+		if n >= 8 {
+			n -= 4 // whole code units, a pair split at the end left out
+		}
+		check := head[:n]
+		if _, ok := decodeUnmarked(check, enc, order); ok {
+			var dec *encoding.Decoder
+			switch enc {
+			case EncodingUTF32LE:
+				dec = utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM).NewDecoder()
+			case EncodingUTF32BE:
+				dec = utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM).NewDecoder()
+			case EncodingUTF16LE:
+				dec = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+			default:
+				dec = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+			}
+			return &recordReader{transform.NewReader(br, dec), enc}, nil
+		}
+	}
+	if looksBinary(head) {
+		return nil, binaryError(head)
 	}
 	return &recordReader{br, EncodingUTF8}, nil
 }

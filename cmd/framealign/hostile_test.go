@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -603,5 +605,60 @@ func TestHostileOutputFolderInsideTheCorpusIsSkipped(t *testing.T) {
 				t.Errorf("the rerun: %+v", runs[len(runs)-1])
 			}
 		})
+	}
+}
+
+// contentSHA is what documents.content_sha256 holds for a text.
+func contentSHA(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:])
+}
+
+type shaRow struct {
+	DocID    string `parquet:"doc_id"`
+	SHA      string `parquet:"content_sha256"`
+	Encoding string `parquet:"encoding"`
+	Title    string `parquet:"title"`
+}
+
+// Rows: HTML with 600 unclosed <div>s was "HTML has no readable text"; HTML declaring
+// gb2312 or shift_jis was decoded as Windows-1252, mojibake analysed as if fine; and
+// UTF-16 without a byte order mark was "binary". Now each is read as it is meant: the
+// documents' content_sha256 is that of the text the page holds.
+func TestHostileHTMLIsReadAsItDeclaresAndWhateverItsDepth(t *testing.T) {
+	corpus := t.TempDir()
+	want := map[string]shaRow{}
+	os.WriteFile(filepath.Join(corpus, "deep.html"), hostile.HTMLUnclosedDivs(600), 0o644)
+	want["deep.html"] = shaRow{SHA: contentSHA("We call for dialogue and win-win cooperation among all nations, with mutual respect for sovereignty."), Encoding: "utf-8", Title: "Deep page"}
+	for label, enc := range map[string]string{"gb2312": "gbk", "shift_jis": "shift_jis", "euc-kr": "euc-kr", "big5": "big5", "koi8-r": "koi8-r"} {
+		page, err := hostile.HTMLDeclaring(label, hostile.DeclaredTexts[label], "meta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(corpus, label+".html"), page, 0o644)
+		want[label+".html"] = shaRow{SHA: contentSHA(hostile.DeclaredTexts[label]), Encoding: enc, Title: "T"}
+	}
+	text := "We call for dialogue and win-win cooperation.\n"
+	os.WriteFile(filepath.Join(corpus, "unicode.txt"), hostile.UnmarkedUnicode(text, "utf-16le"), 0o644)
+	want["unicode.txt"] = shaRow{SHA: contentSHA(text), Encoding: "utf-16le"}
+	out := filepath.Join(t.TempDir(), "out")
+	mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
+	if errs := readErrors(t, out); len(errs) != 0 {
+		t.Errorf("errors %+v", errs)
+	}
+	rows, err := output.ReadRows[shaRow](filepath.Join(out, output.DocumentsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		w := want[r.DocID]
+		w.DocID = r.DocID
+		if r != w {
+			t.Errorf("%s: %+v, want %+v", r.DocID, r, w)
+		}
+		delete(want, r.DocID)
+	}
+	if len(want) != 0 {
+		t.Errorf("not in documents: %v", want)
 	}
 }

@@ -23,8 +23,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // write creates path (and its folder) with content.
@@ -312,4 +314,73 @@ func LinksOutOf(dir string) (string, error) {
 		}
 	}
 	return corpus, nil
+}
+
+// HTMLUnclosedDivs is a page whose text sits inside n <div>s that are never closed
+// (x/net/html's tree builder gives up past 512 open elements), with a title.
+func HTMLUnclosedDivs(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("<!DOCTYPE html><html><head><title>Deep page</title></head><body>\n")
+	for i := 0; i < n; i++ {
+		b.WriteString("<div>")
+	}
+	b.WriteString("<p>" + speech + "</p>\n")
+	return b.Bytes()
+}
+
+// DeclaredTexts are texts in the scripts of the encodings HTMLDeclaring is used with,
+// by encoding label.
+var DeclaredTexts = map[string]string{
+	"gb2312":       "我们呼吁对话与合作，实现互利共赢。",
+	"gbk":          "构建新型大国关系：不冲突、不对抗、相互尊重、合作共赢。",
+	"gb18030":      "我们呼吁对话与合作，实现互利共赢。",
+	"big5":         "我們呼籲對話與合作，實現互利共贏。",
+	"shift_jis":    "我々は対話と協力、相互尊重を呼びかけます。",
+	"euc-jp":       "我々は対話と協力、相互尊重を呼びかけます。",
+	"euc-kr":       "우리는 대화와 협력, 상호 존중을 촉구합니다.",
+	"koi8-r":       "Мы призываем к диалогу и взаимовыгодному сотрудничеству.",
+	"windows-1251": "Мы призываем к диалогу и взаимовыгодному сотрудничеству.",
+	"iso-8859-2":   "Wzywamy do dialogu i współpracy z korzyścią dla obu stron.",
+	"windows-1250": "Vyzýváme k dialogu a vzájemně výhodné spolupráci.",
+	"iso-8859-7":   "Καλούμε σε διάλογο και αμοιβαία επωφελή συνεργασία.",
+}
+
+// HTMLDeclaring is a page holding text, encoded in the encoding label names and
+// declaring it the way how says: "meta" (<meta charset>), "http-equiv" (<meta
+// http-equiv="Content-Type">) or "xml" (an XML declaration).
+func HTMLDeclaring(label, text, how string) ([]byte, error) {
+	e, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, err
+	}
+	var head string
+	switch how {
+	case "meta":
+		head = `<!DOCTYPE html><html><head><meta charset="` + label + `"><title>T</title></head>`
+	case "http-equiv":
+		head = `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=` + label + `"><title>T</title></head>`
+	case "xml":
+		head = `<?xml version="1.0" encoding="` + label + `"?>` + "\n" + `<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title></head>`
+	}
+	return e.NewEncoder().Bytes([]byte(head + "<body><p>" + text + "</p></body></html>\n"))
+}
+
+// UnmarkedUnicode is text in UTF-16 or UTF-32 without a byte order mark ("utf-16le",
+// "utf-16be", "utf-32le", "utf-32be").
+func UnmarkedUnicode(text, enc string) []byte {
+	var order binary.AppendByteOrder = binary.LittleEndian
+	if strings.HasSuffix(enc, "be") {
+		order = binary.BigEndian
+	}
+	var b []byte
+	for _, r := range text {
+		if strings.HasPrefix(enc, "utf-32") {
+			b = order.AppendUint32(b, uint32(r))
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			b = order.AppendUint16(b, u)
+		}
+	}
+	return b
 }
