@@ -112,12 +112,12 @@ type recordSink struct {
 	emitted     int            // documents emitted
 	missingText int            // records without the text field at all
 	fieldsSeen  map[string]int // field names seen, for the "no text field" reason
-	ids         map[string]int // id -> record number that used it first
+	ids         *IDSet         // id -> record number that used it first
 	errs        []RecordError
 }
 
 func newRecordSink(f File, format string, opts Options, emit func(Document) error) *recordSink {
-	return &recordSink{f: f, format: format, opts: opts, emit: emit, fieldsSeen: map[string]int{}, ids: map[string]int{}}
+	return &recordSink{f: f, format: format, opts: opts, emit: emit, fieldsSeen: map[string]int{}, ids: NewIDSet()}
 }
 
 // next starts a new record and returns its 1-based number.
@@ -163,11 +163,10 @@ func (s *recordSink) add(n, line int, fields map[string]string, nonScalar map[st
 		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: empty %q field", line, s.opts.TextField)})
 		return nil
 	}
-	if first, dup := s.ids[id]; dup {
+	if first, added := s.ids.Add(id, n); !added {
 		s.errs = append(s.errs, RecordError{DocID: id, Reason: fmt.Sprintf("line %d: duplicate id %q (first used by record %d); record skipped", line, id, first)})
 		return nil
 	}
-	s.ids[id] = n
 
 	doc := Document{ID: id, Source: s.f.RelPath, SourceRaw: s.f.RawRelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
 	for k, v := range fields {

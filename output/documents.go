@@ -2,8 +2,10 @@ package output
 
 import (
 	"fmt"
+	"iter"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -20,14 +22,17 @@ type MetaColumn struct {
 // MetaColumns decides the metadata columns of rows: one per key, sorted by name; a
 // key whose every value is an integer becomes an int64 column (so `year` sorts and
 // compares as a number); a key that collides with a fixed column gets a `meta_` prefix.
-func MetaColumns(rows []DocumentRow) []MetaColumn {
+func MetaColumns(rows []DocumentRow) []MetaColumn { return MetaColumnsOf(slices.Values(rows)) }
+
+// MetaColumnsOf is MetaColumns of a sequence of rows.
+func MetaColumnsOf(rows iter.Seq[DocumentRow]) []MetaColumn {
 	fixed := map[string]bool{}
 	dt := reflect.TypeOf(DocumentRow{})
 	for i := 0; i < dt.NumField(); i++ {
 		fixed[parquetName(dt.Field(i))] = true
 	}
 	isInt := map[string]bool{}
-	for _, r := range rows {
+	for r := range rows {
 		for k, v := range r.Meta {
 			ok, seen := isInt[k]
 			if !seen {
@@ -67,7 +72,14 @@ func parquetName(f reflect.StructField) string {
 // The schema is the DocumentRow struct followed by the metadata columns, built at run
 // time because the metadata keys belong to the corpus.
 func WriteDocuments(dir, runID string, rows []DocumentRow) error {
-	cols := MetaColumns(rows)
+	return WriteDocumentsOf(dir, runID, slices.Values(rows))
+}
+
+// WriteDocumentsOf is WriteDocuments of a sequence of rows, which it ranges over twice
+// (once for the metadata columns, once to write), so that the rows of a large corpus
+// can stream from disk instead of sitting in memory.
+func WriteDocumentsOf(dir, runID string, rows iter.Seq[DocumentRow]) error {
+	cols := MetaColumnsOf(rows)
 	dt := reflect.TypeOf(DocumentRow{})
 	fields := make([]reflect.StructField, 0, dt.NumField()+len(cols))
 	for i := 0; i < dt.NumField(); i++ {
@@ -99,7 +111,7 @@ func WriteDocuments(dir, runID string, rows []DocumentRow) error {
 		os.Remove(path)
 		return fmt.Errorf("write %s: %w", DocumentsTable, err)
 	}
-	for _, r := range rows {
+	for r := range rows {
 		v := reflect.New(rowType).Elem()
 		fv := reflect.ValueOf(r)
 		for i := 0; i < dt.NumField(); i++ {

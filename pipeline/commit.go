@@ -15,20 +15,19 @@ import (
 func (r *run) commit(ctx context.Context) (*Summary, error) {
 	sum := &r.sum
 	if r.prev != nil {
-		current := make(map[string]bool, len(r.docRows))
-		for _, d := range r.docRows {
-			current[d.DocID] = true
-		}
+		// doc_ids are unique in a run: the previous documents not met again are gone.
+		before := 0
 		for id := range r.prev.docs {
-			if !current[id] && !isReferenceID(id) {
-				sum.Removed++
+			if !isReferenceID(id) {
+				before++
 			}
 		}
+		sum.Removed = before - r.prevSeen
 	}
 	if d := r.cache.Damage(); d != "" {
 		sum.Notices = append(sum.Notices, d)
 	}
-	sum.Documents = len(r.docRows)
+	sum.Documents = r.docs.n
 	sum.AnnotatorCalls = r.analyzer.Calls()
 	sort.SliceStable(r.errors, func(i, j int) bool {
 		if r.errors[i].Source != r.errors[j].Source {
@@ -39,7 +38,16 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 
 	// documents.parquet is written while the other tables are finished.
 	docsWritten := make(chan error, 1)
-	go func() { docsWritten <- output.WriteDocuments(r.cfg.Out, r.id, r.docRows) }()
+	if err := r.docs.finish(); err != nil {
+		return nil, err
+	}
+	go func() {
+		err := output.WriteDocumentsOf(r.cfg.Out, r.id, r.docs.rows())
+		if err == nil {
+			err = r.docs.err
+		}
+		docsWritten <- err
+	}()
 	docsErr := sync.OnceValue(func() error { return <-docsWritten })
 	defer docsErr() // not left writing after an early return
 	if err := r.tables.errors.Write(r.errors...); err != nil {

@@ -130,9 +130,10 @@ type run struct {
 	inflight chan struct{}
 
 	// Gathered by the write stage, read by commit.
-	sum     Summary
-	errors  []output.Error
-	docRows []output.DocumentRow
+	sum      Summary
+	errors   []output.Error
+	docs     *docSpill // the documents rows, on disk until the commit
+	prevSeen int       // documents of the previous run met again (to count the removed ones)
 }
 
 // openRun checks the configuration, discovers the corpus and opens what the run
@@ -173,6 +174,10 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
 	if r.lock, err = acquireLock(stateDir); err != nil {
+		return nil, err
+	}
+	removeStaleSpills(stateDir)
+	if r.docs, err = newDocSpill(stateDir, r.id); err != nil {
 		return nil, err
 	}
 	if err := output.RecoverCommit(cfg.Out); err != nil {
@@ -238,6 +243,9 @@ func (r *run) close() {
 	}
 	if r.cache != nil {
 		r.cache.Close()
+	}
+	if r.docs != nil {
+		r.docs.remove()
 	}
 	if r.lock != nil {
 		r.lock.release()

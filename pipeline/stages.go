@@ -128,11 +128,11 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 // before any file is read.
 type idRegistry struct {
 	ref   string
-	first map[string]int32 // doc_id -> index of the file that used it first
+	first *corpus.IDSet // doc_id -> index of the file that used it first
 }
 
 func newIDRegistry(ref string) *idRegistry {
-	return &idRegistry{ref: ref, first: map[string]int32{}}
+	return &idRegistry{ref: ref, first: corpus.NewIDSet()}
 }
 
 // claim takes id for a document of file fi, or says why it cannot be had.
@@ -140,12 +140,11 @@ func (r *idRegistry) claim(id string, fi int, files []corpus.File) string {
 	if id == r.ref {
 		return fmt.Sprintf("duplicate doc_id %q: it is the reference document's id (--reference); this document of %s is not analysed: give it another id", id, files[fi].Display())
 	}
-	first, dup := r.first[id]
-	if !dup {
-		r.first[id] = int32(fi)
+	first, added := r.first.Add(id, fi)
+	if added {
 		return ""
 	}
-	if int(first) == fi {
+	if first == fi {
 		return fmt.Sprintf("duplicate doc_id %q: used twice in %s; the first is analysed", id, files[fi].Display())
 	}
 	return fmt.Sprintf("duplicate doc_id %q: %s gives the id that %s, read first, already has (doc_ids are paths relative to the folder given on the command line, or record ids); this document is not analysed: rename one, or give the folder that holds both", id, files[fi].Display(), files[first].Display())
@@ -311,7 +310,14 @@ func (r *run) record(it *item, prog *Progress) error {
 	if err != nil {
 		return err
 	}
-	r.docRows = append(r.docRows, row)
+	if err := r.docs.add(row); err != nil {
+		return err
+	}
+	if r.prev != nil {
+		if _, ok := r.prev.docs[row.DocID]; ok && !isReferenceID(row.DocID) {
+			r.prevSeen++
+		}
+	}
 	prog.Documents++
 	prog.Tokens += row.NTokens
 	r.sum.Tokens += row.NTokens

@@ -384,3 +384,39 @@ func UnmarkedUnicode(text, enc string) []byte {
 	}
 	return b
 }
+
+// OneLetterWords writes a gzip-compressed text file at path that inflates to size
+// bytes of one-letter words ("a a a ..."), a sentence every 20 words and a paragraph
+// every 1,000: the cheapest way to the most tokens per byte.
+func OneLetterWords(path string, size int64) error {
+	return stream(path, true, func(w *bufio.Writer) error {
+		words := 0
+		for n := int64(0); n < size; {
+			words++
+			sep := " "
+			switch {
+			case words%1000 == 0:
+				sep = ".\n\n"
+			case words%20 == 0:
+				sep = ". "
+			}
+			w.WriteByte('a')
+			w.WriteString(sep)
+			n += int64(1 + len(sep))
+		}
+		return nil
+	})
+}
+
+// TinyRecords writes a gzip-compressed JSONL file at path of n tiny records (ids r1,
+// r2, ...), each a few words.
+func TinyRecords(path string, n int) error {
+	return stream(path, true, func(w *bufio.Writer) error {
+		for i := 1; i <= n; i++ {
+			if _, err := fmt.Fprintf(w, "{\"id\":\"r%d\",\"text\":\"Dialogue %d and win-win cooperation.\"}\n", i, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
