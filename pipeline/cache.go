@@ -82,7 +82,7 @@ func OpenCache(dir string) (*Cache, error) {
 	dec, _ := zstd.NewReader(nil)
 	c.db, c.enc, c.dec = db, enc, dec
 	c.puts, c.written = make(chan cacheEntry, 1024), make(chan error, 1)
-	c.raws, c.tokens = make(chan []byte, 16), make(chan []annotate.Token, 64)
+	c.raws, c.tokens = make(chan []byte, freeBuffers), make(chan []annotate.Token, freeBuffers)
 	go c.writer()
 	return c, nil
 }
@@ -223,7 +223,7 @@ func cacheKey(contentSHA string) []byte { return []byte(annotationFormat + ":" +
 // it back with Release when done with it.
 func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	raw := take(c.raws)
-	defer func() { give(c.raws, raw[:0], 16<<20) }()
+	defer func() { give(c.raws, raw[:0], maxFreeRaw) }()
 	if c.off() {
 		return nil, nil
 	}
@@ -251,7 +251,7 @@ func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	}
 	ann, spare, err := decodeAnnotation(raw, text, take(c.tokens))
 	if spare != nil {
-		give(c.tokens, spare[:0], 1<<20)
+		give(c.tokens, spare[:0], maxFreeTokens)
 	}
 	return ann, err
 }
@@ -260,10 +260,19 @@ func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 // caller keeps no reference to ann's tokens.
 func (c *Cache) Release(ann *annotate.Annotation) {
 	if ann != nil && ann.Tokens != nil {
-		give(c.tokens, ann.Tokens[:0], 1<<20)
+		give(c.tokens, ann.Tokens[:0], maxFreeTokens)
 		ann.Tokens = nil
 	}
 }
+
+// The free lists keep a few buffers, each of the size of a long speech at most: enough
+// for the workers to reuse them, while the pieces of a long document (hundreds of
+// thousands of tokens each) are not kept, which would hold hundreds of MB.
+const (
+	freeBuffers   = 16
+	maxFreeTokens = 1 << 16 // tokens: ten times the longest UN General Debate speech
+	maxFreeRaw    = 4 << 20 // bytes of a decompressed entry
+)
 
 // take returns a buffer from the free list, or nil.
 func take[T any](free chan []T) []T {

@@ -20,6 +20,7 @@ import (
 	"unsafe"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/annotate"
@@ -120,14 +121,17 @@ type run struct {
 	cfg      Config
 	started  time.Time
 	id       string
+	stateDir string // OUT/.framealign
 	disc     *corpus.Discovery
 	lock     *lock
 	cache    *Cache
 	analyzer *Analyzer
 	prev     *previous // the last run's output, or nil
 	tables   *runTables
-	// inflight bounds the documents in memory between the read and the write stages.
-	inflight chan struct{}
+	// inflight bounds the documents in memory between the read and the write stages,
+	// and inflightText the bytes of their texts (see textBudget).
+	inflight     chan struct{}
+	inflightText *semaphore.Weighted
 
 	// Gathered by the write stage, read by commit.
 	sum      Summary
@@ -157,7 +161,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	case strings.TrimSpace(cfg.ReferenceText) == "":
 		return nil, fmt.Errorf("reference %s: no text", cfg.ReferenceName)
 	}
-	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8)}
+	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8), inflightText: semaphore.NewWeighted(textBudget)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")
 	opened := r
 	defer func() {
@@ -170,6 +174,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		return nil, err
 	}
 	stateDir := filepath.Join(cfg.Out, ".framealign")
+	r.stateDir = stateDir
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
@@ -252,6 +257,14 @@ func (r *run) close() {
 	}
 }
 
+// textBudget is the most text in flight between the read and the write stages: a
+// few long documents may be read ahead, not dozens (4 x workers + 8 documents of up
+// to --max-bytes each). A document larger than the budget takes all of it.
+const textBudget = 256 << 20
+
+// textWeight is what an item's text takes of textBudget.
+func textWeight(it *item) int64 { return min(int64(len(it.doc.Text)), textBudget) }
+
 // item is one document in flight through the stages.
 type item struct {
 	seq     int
@@ -261,7 +274,9 @@ type item struct {
 	rescore bool   // only the framework changed: the previous analysis's framework-independent part stands
 	ann     *annotate.Annotation
 	rows    *Rows
-	err     *output.Error
+	// evidence holds a long document's evidence rows on disk (rows has none then).
+	evidence *evidenceSpill
+	err      *output.Error
 	files   int // files finished when this item was emitted (for progress)
 }
 

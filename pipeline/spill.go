@@ -48,7 +48,7 @@ func newDocSpill(stateDir, runID string) (*docSpill, error) {
 func removeStaleSpills(stateDir string) {
 	entries, _ := os.ReadDir(stateDir)
 	for _, e := range entries {
-		if n := e.Name(); strings.HasPrefix(n, spillPrefix) && strings.HasSuffix(n, spillSuffix) {
+		if n := e.Name(); (strings.HasPrefix(n, spillPrefix) || strings.HasPrefix(n, evidencePrefix)) && strings.HasSuffix(n, spillSuffix) {
 			os.Remove(filepath.Join(stateDir, n))
 		}
 	}
@@ -105,6 +105,79 @@ func (s *docSpill) fail(err error) {
 
 // remove deletes the spill file.
 func (s *docSpill) remove() {
+	s.f.Close()
+	os.Remove(s.path)
+}
+
+// evidenceSpill holds the evidence rows of one long document on disk, piece by piece,
+// from the analyse stage, where they are made, to the write stage, which writes them
+// in the document's turn (see Analyzer.AnalyseLong). A long document's evidence can be
+// millions of rows; in memory it would make the document's cost grow with its length.
+type evidenceSpill struct {
+	path   string
+	f      *os.File
+	w      *bufio.Writer
+	enc    *gob.Encoder
+	pieces int
+}
+
+// evidencePiece is the evidence of one piece of a long document.
+type evidencePiece struct {
+	Matches  []output.Match
+	Phrases  []output.Phrase
+	Entities []output.Entity
+}
+
+const evidencePrefix = "evidence-"
+
+func newEvidenceSpill(stateDir, runID string, seq int) (*evidenceSpill, error) {
+	path := filepath.Join(stateDir, fmt.Sprintf("%s%s-%d%s", evidencePrefix, runID, seq, spillSuffix))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	s := &evidenceSpill{path: path, f: f, w: bufio.NewWriterSize(f, 256<<10)}
+	s.enc = gob.NewEncoder(s.w)
+	return s, nil
+}
+
+// add keeps the evidence rows of one piece (a sink for Analyzer.AnalyseLong).
+func (s *evidenceSpill) add(rows *Rows) error {
+	if err := s.enc.Encode(evidencePiece{Matches: rows.Matches, Phrases: rows.Phrases, Entities: rows.Entities}); err != nil {
+		return fmt.Errorf("write %s: %w", s.path, err)
+	}
+	s.pieces++
+	return nil
+}
+
+// each calls f with the evidence of each piece, in order.
+func (s *evidenceSpill) each(f func(evidencePiece) error) error {
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", s.path, err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read back %s: %w", s.path, err)
+	}
+	dec := gob.NewDecoder(bufio.NewReaderSize(s.f, 256<<10))
+	for i := 0; i < s.pieces; i++ {
+		var p evidencePiece
+		if err := dec.Decode(&p); err != nil {
+			return fmt.Errorf("read back %s: %w", s.path, err)
+		}
+		for j := range p.Matches {
+			p.Matches[j].Actors = orEmpty(p.Matches[j].Actors) // gob leaves out empty slices
+		}
+		for j := range p.Phrases {
+			p.Phrases[j].Actors = orEmpty(p.Phrases[j].Actors)
+		}
+		if err := f(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *evidenceSpill) remove() {
 	s.f.Close()
 	os.Remove(s.path)
 }

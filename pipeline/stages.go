@@ -61,6 +61,10 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+			if err := r.inflightText.Acquire(ctx, textWeight(it)); err != nil {
+				<-r.inflight
+				return err
+			}
 			it.seq = seq
 			seq++
 			select {
@@ -180,7 +184,7 @@ func (r *run) newItem(d corpus.Document) *item {
 // the cache when the text was seen before.
 func (r *run) annotate(ctx context.Context, it *item) (out *item, err error) {
 	defer r.onPanic(it, StageAnnotate, &out, &err)
-	if it.err != nil || it.reuse {
+	if it.err != nil || it.reuse || long(it.doc.Text) { // a long document is annotated piece by piece in analyse
 		return it, nil
 	}
 	ann, err := r.analyzer.Annotate(ctx, it.doc.Text)
@@ -209,9 +213,22 @@ func (r *run) analyse(ctx context.Context, it *item) (out *item, err error) {
 			return nil, err
 		}
 	}
-	rows, err := r.analyzer.Analyse(it.doc, it.ann, prior)
-	r.analyzer.release(it.ann)
-	it.ann = nil // the writer needs rows, not tokens
+	var rows *Rows
+	if long(it.doc.Text) {
+		// Its evidence goes to disk piece by piece, for the writer to stream.
+		if it.evidence, err = newEvidenceSpill(r.stateDir, r.id, it.seq); err != nil {
+			return nil, err
+		}
+		rows, err = r.analyzer.AnalyseLong(ctx, it.doc, prior, it.evidence.add)
+		if err != nil {
+			it.evidence.remove()
+			it.evidence = nil
+		}
+	} else {
+		rows, err = r.analyzer.Analyse(it.doc, it.ann, prior)
+		r.analyzer.release(it.ann)
+		it.ann = nil // the writer needs rows, not tokens
+	}
 	if err != nil {
 		var de *DocumentError
 		if !errors.As(err, &de) {
@@ -281,6 +298,7 @@ func (r *run) write(ctx context.Context, in <-chan *item) error {
 				return err
 			}
 			<-r.inflight
+			r.inflightText.Release(textWeight(cur))
 			if r.cfg.Progress != nil && time.Since(lastReport) > 100*time.Millisecond {
 				report()
 			}

@@ -262,6 +262,32 @@ func (t *runTables) writeDocument(it *item, prev *previous, row output.DocumentR
 		return row, nil
 	}
 	rows := it.rows
+	if it.evidence != nil { // a long document: its evidence streams from disk, piece by piece
+		defer it.evidence.remove()
+		if err := t.scores.add(id, rows.Scores, false); err != nil {
+			return rows.Document, err
+		}
+		if it.rescore {
+			if err := t.entities.add(id, nil, true); err != nil {
+				return rows.Document, err
+			}
+		}
+		err := it.evidence.each(func(p evidencePiece) error {
+			for _, err := range []error{t.matches.add(id, p.Matches, false), t.phrases.add(id, p.Phrases, false)} {
+				if err != nil {
+					return err
+				}
+			}
+			if it.rescore {
+				return nil
+			}
+			return t.entities.add(id, p.Entities, false)
+		})
+		if err == nil && it.evidence.pieces == 0 {
+			err = errors.Join(t.matches.add(id, nil, false), t.phrases.add(id, nil, false), t.entities.add(id, nil, it.rescore))
+		}
+		return rows.Document, err
+	}
 	for _, err := range []error{t.scores.add(id, rows.Scores, false), t.matches.add(id, rows.Matches, false),
 		t.phrases.add(id, rows.Phrases, false),
 		// After a framework-only change the entities are the previous run's (it.rescore).

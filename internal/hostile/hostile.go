@@ -420,3 +420,46 @@ func TinyRecords(path string, n int) error {
 		return nil
 	})
 }
+
+// proseWords are the words RandomProse draws from: the vocabulary of the speeches,
+// cue words among them, so the pieces of a long document are all different and the
+// extractors find something.
+var proseWords = strings.Fields(`the of and to in a that we is for our on this with as are be
+	by it have all international United Nations world peace security development cooperation
+	mutual respect dialogue win-win sovereignty countries people must will Council Assembly
+	General Secretary-General China Russia United States Africa Europe crisis management
+	communication economic social exchanges multilateral institutions climate change
+	sustainable human rights conflict confrontation partnership region government support
+	future Mr. President today year new common responsibility together achieve important`)
+
+// RandomProse writes a text file at path of size bytes of sentences drawn at random
+// (seeded, so always the same file) from a speech vocabulary, a paragraph every
+// dozen sentences: a long document no two pieces of which are alike.
+func RandomProse(path string, size int64) error {
+	rng := rand.New(rand.NewPCG(64, 64))
+	return stream(path, false, func(w *bufio.Writer) error {
+		var n int64
+		for sentence := 1; n < size; sentence++ {
+			words := 8 + rng.IntN(20)
+			for i := 0; i < words; i++ {
+				word := proseWords[rng.IntN(len(proseWords))]
+				if i == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				}
+				w.WriteString(word)
+				n += int64(len(word)) + 1
+				if i < words-1 {
+					w.WriteByte(' ')
+				}
+			}
+			if sentence%12 == 0 {
+				w.WriteString(".\n\n")
+				n += 2
+			} else {
+				w.WriteString(". ")
+				n++
+			}
+		}
+		return nil
+	})
+}
