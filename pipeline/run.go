@@ -277,7 +277,7 @@ type item struct {
 	// evidence holds a long document's evidence rows on disk (rows has none then).
 	evidence *evidenceSpill
 	err      *output.Error
-	files   int // files finished when this item was emitted (for progress)
+	files    int // files finished when this item was emitted (for progress)
 }
 
 const (
