@@ -31,3 +31,12 @@ func (s *IDSet) Add(id string, n int) (first int, added bool) {
 	s.m[k] = int32(n)
 	return n, true
 }
+
+// Get returns the number id was added with, and whether it was.
+func (s *IDSet) Get(id string) (int, bool) {
+	n, ok := s.m[s.key(id)]
+	return int(n), ok
+}
+
+// Len is the number of ids in the set.
+func (s *IDSet) Len() int { return len(s.m) }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,44 @@ func TestRecoverCommitRemovesOnlyItsOwnTemporaries(t *testing.T) {
 	for i := range want {
 		if left[i] != want[i] {
 			t.Fatalf("left %v, want the user's files %v", left, want)
+		}
+	}
+}
+
+func TestRowReaderReadsWhatReadRowsReads(t *testing.T) {
+	dir := t.TempDir()
+	tab, err := CreateTable[Score](dir, ScoresTable, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Score
+	for i := 0; i < 5000; i++ {
+		want = append(want, Score{DocID: fmt.Sprintf("d%d", i/14), Dimension: fmt.Sprintf("dim%d", i%14), Hits: int64(i)})
+	}
+	if err := tab.Write(want...); err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, "r1", []string{ScoresTable}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenRowReader[Score](filepath.Join(dir, ScoresTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []Score
+	for row, ok := r.Next(); ok; row, ok = r.Next() {
+		got = append(got, row)
+	}
+	if r.Err() != nil || len(got) != len(want) {
+		t.Fatalf("%d rows, %v", len(got), r.Err())
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("row %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

@@ -16,13 +16,7 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 	sum := &r.sum
 	if r.prev != nil {
 		// doc_ids are unique in a run: the previous documents not met again are gone.
-		before := 0
-		for id := range r.prev.docs {
-			if !isReferenceID(id) {
-				before++
-			}
-		}
-		sum.Removed = before - r.prevSeen
+		sum.Removed = r.prev.documents - r.prevSeen
 	}
 	if d := r.cache.Damage(); d != "" {
 		sum.Notices = append(sum.Notices, d)

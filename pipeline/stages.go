@@ -162,19 +162,18 @@ func (r *run) newItem(d corpus.Document) *item {
 	if r.prev == nil {
 		return it
 	}
-	p, ok := r.prev.docs[d.ID]
+	p, ok := r.prev.doc(d.ID)
 	if !ok {
 		return it
 	}
 	it.status = statusChanged
-	keys := r.analyzer.keys
-	if p.ContentSHA256 != sha256Hex(d.Text) {
+	if p.content != sha256Sum(d.Text) {
 		return it
 	}
-	switch {
-	case p.AnalysisSHA256 == keys.analysis:
+	switch keys, was := r.analyzer.keys, r.prev.keys[p.keys]; {
+	case was.analysis == keys.analysis:
 		it.status, it.reuse = statusUnchanged, true
-	case p.BaseSHA256 == keys.base:
+	case was.base == keys.base:
 		it.rescore = true // only the framework changed: entities and similarity stand
 	}
 	return it
@@ -332,7 +331,7 @@ func (r *run) record(it *item, prog *Progress) error {
 		return err
 	}
 	if r.prev != nil {
-		if _, ok := r.prev.docs[row.DocID]; ok && !isReferenceID(row.DocID) {
+		if _, ok := r.prev.position(row.DocID); ok && !isReferenceID(row.DocID) {
 			r.prevSeen++
 		}
 	}
