@@ -23,6 +23,27 @@ type File struct {
 	// not valid UTF-8 and RelPath therefore escapes it; "" otherwise.
 	RawRelPath string
 	Size       int64
+	// Stamp is what the file system said of the file when it was found, for a rerun
+	// to tell an unchanged file without reading it.
+	Stamp Stamp
+}
+
+// Stamp is a file's size, modification and change times and identity (device and
+// inode): when none moved, the file holds what it held (its content cannot change
+// without the modification time, nor its permissions without the change time).
+type Stamp struct {
+	Size, ModTime, ChangeTime int64 // bytes, and Unix nanoseconds
+	Dev, Ino                  uint64
+}
+
+// stampOf is the Stamp of a file's FileInfo.
+func stampOf(info fs.FileInfo) Stamp {
+	st := Stamp{Size: info.Size(), ModTime: info.ModTime().UnixNano()}
+	if sys, ok := info.Sys().(*syscall.Stat_t); ok {
+		st.ChangeTime = sys.Ctim.Sec*1e9 + sys.Ctim.Nsec
+		st.Dev, st.Ino = uint64(sys.Dev), sys.Ino
+	}
+	return st
 }
 
 // Display names the file for a person: its path as found from the root given on the
@@ -253,7 +274,7 @@ func (w *walker) file(root, p, rel, real string, info fs.FileInfo) {
 	}
 	w.files[real] = rel
 	erel, raw := escapedRel(rel)
-	w.d.Files = append(w.d.Files, File{Path: p, Root: root, RelPath: erel, RawRelPath: raw, Size: info.Size()})
+	w.d.Files = append(w.d.Files, File{Path: p, Root: root, RelPath: erel, RawRelPath: raw, Size: info.Size(), Stamp: stampOf(info)})
 }
 
 func (w *walker) problem(p, rel, reason string) {
@@ -295,7 +316,7 @@ func skipReason(name string, isDir bool) string {
 
 // readHead returns the first 8 KiB of the file at p (less when it is shorter).
 func readHead(p string) ([]byte, error) {
-	fh, err := os.Open(p)
+	fh, err := openFile(p)
 	if err != nil {
 		return nil, err
 	}

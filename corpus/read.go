@@ -77,6 +77,19 @@ func (o Options) withDefaults() Options {
 // the way it fails for a user (tests run as root, for whom permission bits do not count).
 var openFile = os.Open
 
+// SetOpenHook makes every open of a file's content by this package (Read, ReadText,
+// ReadDocument, and the look discovery takes at a file without extension) call hook
+// with the path first, and returns the function that removes it: tests count with it
+// the files a run reads.
+func SetOpenHook(hook func(path string)) (remove func()) {
+	orig := openFile
+	openFile = func(p string) (*os.File, error) {
+		hook(p)
+		return orig(p)
+	}
+	return func() { openFile = orig }
+}
+
 // statFile is the stat Read does before opening, for the same reason as openFile.
 var statFile = os.Stat
 

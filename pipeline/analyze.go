@@ -443,7 +443,11 @@ func (b *rowsBuilder) finish() *Rows {
 // documentRow is the part of a document's documents.parquet row known before it is
 // analysed: who it is, where it came from, and what analyses it.
 func (a *Analyzer) documentRow(doc corpus.Document) output.DocumentRow {
-	sha := sha256Hex(doc.Text)
+	return a.documentRowOf(doc, sha256Hex(doc.Text))
+}
+
+// documentRowOf is documentRow for a document whose text's hash is sha.
+func (a *Analyzer) documentRowOf(doc corpus.Document, sha string) output.DocumentRow {
 	return output.DocumentRow{
 		DocID: doc.ID, Source: doc.Source, SourceRaw: rawName(doc.SourceRaw), Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,
 		// The reference article may also be a file of the corpus (as in examples/corpus):

@@ -69,11 +69,15 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := r.files.finish(); err != nil {
+		return nil, err
+	}
 	names := append([]string{output.DocumentsTable}, r.tables.names()...)
 	if err := output.Commit(r.cfg.Out, r.id, names); err != nil {
 		return nil, err
 	}
-	r.tables = nil // committed: nothing to discard
+	r.tables, r.committed = nil, true // committed: nothing to discard
+	removeStates(r.stateDir, r.id)
 	sum.Tables = names
 	return sum, nil
 }

@@ -63,6 +63,8 @@ type Summary struct {
 	Skipped                                    int
 	Tokens                                     int64
 	AnnotatorCalls                             int // documents the annotation engine was run on (cache misses)
+	FilesRead                                  int // files opened and read
+	FilesUnchanged                             int // files whose stamp had not moved: their documents were reused without reading them
 	Elapsed                                    time.Duration
 	Out                                        string
 	Tables                                     []string
@@ -138,6 +140,10 @@ type run struct {
 	errors   []output.Error
 	docs     *docSpill // the documents rows, on disk until the commit
 	prevSeen int       // documents of the previous run met again (to count the removed ones)
+
+	files     *stateWriter // what this run learns of each file, for the next (see filestate.go)
+	committed bool
+	state     *stateReader // what the previous run learnt, or nil
 }
 
 // openRun checks the configuration, discovers the corpus and opens what the run
@@ -221,6 +227,13 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		prev.start(r.analyzer.keys)
 		r.prev = prev
 	}
+	fingerprint := stateFingerprint(cfg)
+	if r.prev != nil {
+		r.state = openState(cfg.Out, stateDir, fingerprint)
+	}
+	if r.files, err = newStateWriter(stateDir, r.id, fingerprint, r.started.Add(-racyWindow).UnixNano()); err != nil {
+		return nil, err
+	}
 
 	r.sum = Summary{RunID: r.id, Out: cfg.Out, Skipped: len(r.disc.Skipped), Failed: len(r.disc.Problems)}
 	for _, s := range r.disc.Skipped {
@@ -252,10 +265,20 @@ func (r *run) close() {
 	if r.docs != nil {
 		r.docs.remove()
 	}
+	r.state.close()
+	if r.files != nil && !r.committed {
+		r.files.abort()
+	}
 	if r.lock != nil {
 		r.lock.release()
 	}
 }
+
+// racyWindow: a file whose stamp changed this shortly before the run started (or
+// during it) is not trusted by its stamp at the next run, which reads it again: a
+// second change within the same tick of the file system's clock would not show.
+// A variable for tests.
+var racyWindow = 2 * time.Second
 
 // textBudget is the most text in flight between the read and the write stages: a
 // few long documents may be read ahead, not dozens (4 x workers + 8 documents of up
@@ -268,7 +291,10 @@ func textWeight(it *item) int64 { return min(int64(len(it.doc.Text)), textBudget
 // item is one document in flight through the stages.
 type item struct {
 	seq     int
+	file    int // the index of the file it came from in the discovery, -1 for the reference
 	doc     corpus.Document
+	content string // the content hash of a document replayed without its text (see filestate.go)
+	readErr bool   // err is the file's own read error (a record error, or why the file cannot be used)
 	status  string // statusAdded, statusChanged or statusUnchanged
 	reuse   bool   // unchanged since the previous run: rows are copied, not recomputed
 	rescore bool   // only the framework changed: the previous analysis's framework-independent part stands

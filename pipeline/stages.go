@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -75,54 +76,98 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 			}
 		}
 		ref := "reference/" + r.cfg.ReferenceName
-		if err := send(r.newItem(corpus.Document{ID: ref, Source: ref, Format: corpus.FormatTXT,
-			Encoding: corpus.EncodingUTF8, Text: r.cfg.ReferenceText})); err != nil {
+		refItem := r.newItem(corpus.Document{ID: ref, Source: ref, Format: corpus.FormatTXT,
+			Encoding: corpus.EncodingUTF8, Text: r.cfg.ReferenceText})
+		refItem.file = -1
+		if err := send(refItem); err != nil {
 			return err
 		}
 		ids := newIDRegistry(ref)
-		for fi, f := range r.disc.Files {
+		for fi := range r.disc.Files {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			recErrs, err := corpus.Read(f, r.cfg.ReadOptions, func(d corpus.Document) (err error) {
-				defer func() {
-					if p := recover(); p != nil { // a bug met by this document: its error row
-						err = send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead,
-							Error: "internal error: " + panicReason(p)}})
-					}
-				}()
-				if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
-					return send(&item{doc: d, files: fi, err: &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead, Error: reason}})
-				}
-				if r.cfg.MetaPattern != nil {
-					if d.Meta == nil {
-						d.Meta = map[string]string{}
-					}
-					for k, v := range r.cfg.MetaPattern.Apply(f.RelPath) {
-						d.Meta[k] = v
-					}
-				}
-				it := r.newItem(d)
-				it.files = fi
-				return send(it)
-			})
-			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-				return ctx.Err()
-			}
-			for _, re := range recErrs {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, SourceRaw: rawName(f.RawRelPath), DocID: re.DocID, Stage: StageRead, Error: re.Reason}}); err != nil {
-					return err
-				}
-			}
-			if err != nil {
-				if err := send(&item{files: fi + 1, err: &output.Error{Source: f.RelPath, SourceRaw: rawName(f.RawRelPath), DocID: f.RelPath, Stage: StageRead, Error: err.Error()}}); err != nil {
-					return err
-				}
+			if err := r.readFile(ctx, fi, ids, send); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 	return out
+}
+
+// readFile puts the documents and read errors of file fi in flight: replayed from
+// the previous run's state when the file has not changed (see filestate.go), or read.
+func (r *run) readFile(ctx context.Context, fi int, ids *idRegistry, send func(*item) error) error {
+	f := &r.disc.Files[fi]
+	fileErr := func(docID, reason string) *item {
+		return &item{file: fi, files: fi + 1, readErr: true, err: &output.Error{Source: f.RelPath, SourceRaw: rawName(f.RawRelPath), DocID: docID, Stage: StageRead, Error: reason}}
+	}
+	docErr := func(d corpus.Document, reason string) *item {
+		return &item{doc: d, file: fi, files: fi, err: &output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead, Error: reason}}
+	}
+	if e := r.state.unchanged(f); e != nil && r.replayable(e) {
+		r.sum.FilesUnchanged++
+		return r.state.items(e, func(si stateItem) error {
+			if si.Err != nil {
+				return send(&item{file: fi, files: fi + 1, readErr: true, err: si.Err})
+			}
+			if reason := ids.claim(si.Doc.ID, fi, r.disc.Files); reason != "" {
+				return send(docErr(si.Doc, reason))
+			}
+			return send(&item{doc: si.Doc, content: si.Content, file: fi, files: fi, status: statusUnchanged, reuse: true})
+		})
+	}
+	r.sum.FilesRead++
+	recErrs, err := corpus.Read(*f, r.cfg.ReadOptions, func(d corpus.Document) (err error) {
+		defer func() {
+			if p := recover(); p != nil { // a bug met by this document: its error row
+				err = send(docErr(d, "internal error: "+panicReason(p)))
+			}
+		}()
+		if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
+			return send(docErr(d, reason))
+		}
+		if r.cfg.MetaPattern != nil {
+			if d.Meta == nil {
+				d.Meta = map[string]string{}
+			}
+			for k, v := range r.cfg.MetaPattern.Apply(f.RelPath) {
+				d.Meta[k] = v
+			}
+		}
+		it := r.newItem(d)
+		it.file, it.files = fi, fi
+		return send(it)
+	})
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, re := range recErrs {
+		if err := send(fileErr(re.DocID, re.Reason)); err != nil {
+			return err
+		}
+	}
+	if err != nil {
+		return send(fileErr(f.RelPath, err.Error()))
+	}
+	return nil
+}
+
+// replayable reports whether every document of a file's state stands as it is: in
+// the previous tables, with the same content and this run's analysis.
+func (r *run) replayable(e *fileEntry) bool {
+	err := r.state.items(e, func(si stateItem) error {
+		if si.Err != nil {
+			return nil
+		}
+		p, ok := r.prev.doc(si.Doc.ID)
+		if !ok || hex.EncodeToString(p.content[:]) != si.Content || r.prev.keys[p.keys].analysis != r.analyzer.keys.analysis {
+			return errNotReplayable
+		}
+		return nil
+	})
+	return err == nil
 }
 
 // idRegistry keeps doc_ids unique in a run: the first document to use an id keeps it,
@@ -321,11 +366,25 @@ func (r *run) record(it *item, prog *Progress) error {
 		r.errors = append(r.errors, *it.err)
 		r.sum.Failed++
 		prog.Failed++
+		if it.file >= 0 {
+			return r.files.record(&r.disc.Files[it.file], it, nil, it.readErr)
+		}
 		return nil
 	}
-	row, err := r.tables.writeDocument(it, r.prev, r.analyzer.documentRow(it.doc))
+	var row output.DocumentRow
+	if it.content != "" { // replayed without its text
+		row = r.analyzer.documentRowOf(it.doc, it.content)
+	} else {
+		row = r.analyzer.documentRow(it.doc)
+	}
+	row, err := r.tables.writeDocument(it, r.prev, row)
 	if err != nil {
 		return err
+	}
+	if it.file >= 0 {
+		if err := r.files.record(&r.disc.Files[it.file], it, &row, false); err != nil {
+			return err
+		}
 	}
 	if err := r.docs.add(row); err != nil {
 		return err

@@ -243,6 +243,7 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		s.Added, s.Changed, s.Unchanged, s.Removed, s.Failed, s.Skipped)
 	fmt.Fprintf(w, "  %d tokens in %s (%.0f tokens/s), annotated %d documents (the rest from the cache or unchanged)\n",
 		s.Tokens, s.Elapsed.Round(time.Millisecond), rate, s.AnnotatorCalls)
+	fmt.Fprintf(w, "  files read %d, unchanged and not opened %d\n", s.FilesRead, s.FilesUnchanged)
 	fmt.Fprintf(w, "  tables: %s\n", strings.Join(s.Tables, ", "))
 	if s.Failed > 0 {
 		fmt.Fprintf(w, "  why documents failed: framealign inspect %s, or select * from '%s'\n", s.Out, filepath.Join(s.Out, "errors.parquet"))
