@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -396,11 +397,20 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 			b.scores[i].Sentences += piece[i].Sentences
 		}
 	}
+	// A phrase's dimension is that of the first match over it; matches are in text
+	// order, so only those from the longest match's length before the phrase can be
+	// (all of them, for every phrase, cost the square of a long text's length).
+	longest := 0
+	for _, m := range matches {
+		longest = max(longest, m.End-m.Start)
+	}
 	for _, p := range a.phrases.Extract(text, ann) {
 		row := output.Phrase{DocID: id, SentenceIndex: int64(p.Sentence + sentOff), CharStart: int64(p.Start + off),
 			CharEnd: int64(p.End + off), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
 			Actors: orEmpty(actors[p.Sentence+sentOff])}
-		if dim := phrases.Dimension(p, matches); dim != "" {
+		lo := sort.Search(len(matches), func(k int) bool { return matches[k].Start >= p.Start-longest })
+		hi := sort.Search(len(matches), func(k int) bool { return matches[k].Start >= p.End })
+		if dim := phrases.Dimension(p, matches[lo:max(lo, hi)]); dim != "" {
 			row.Dimension = &dim
 		}
 		out.Phrases = append(out.Phrases, row)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/framealign/framealign/corpus"
@@ -188,4 +189,34 @@ func TestRerunsOfLongDocumentsEqualFullRuns(t *testing.T) {
 		t.Errorf("framework change: %+v", sum)
 	}
 	assertSameAsFullRun(t, cfg, out, "long, framework change", nil)
+}
+
+// Sentences without an end (a text of nothing but "a a a ..." or "dialogue and
+// cooperation ...") cost the extractors time in proportion to their length: each of
+// these cost the square of it, minutes for a megabyte. Times are compared within the
+// test, the best of two: 8 times the text must not cost much more than 8 times the time.
+func TestAnalysisOfSentencesWithoutEndIsLinear(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("timing")
+	}
+	a := testAnalyzer(t)
+	best := func(text string) time.Duration {
+		var b time.Duration
+		for range 2 {
+			start := time.Now()
+			if _, err := a.Document(context.Background(), corpus.Document{ID: "x", Text: text}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); b == 0 || d < b {
+				b = d
+			}
+		}
+		return b
+	}
+	for _, unit := range []string{"a ", "The ", "President ", "win-win ", "dialogue and cooperation ", "dialogue instead of confrontation "} {
+		small, big := best(strings.Repeat(unit, (64<<10)/len(unit))), best(strings.Repeat(unit, (512<<10)/len(unit)))
+		if big > 24*small && big > time.Second {
+			t.Errorf("%q: 64 KB in %s, 512 KB in %s: not linear", unit, small, big)
+		}
+	}
 }

@@ -662,3 +662,99 @@ func TestHostileHTMLIsReadAsItDeclaresAndWhateverItsDepth(t *testing.T) {
 		t.Errorf("not in documents: %v", want)
 	}
 }
+
+// Weaker spot: a rerun with nothing new re-read and decompressed every file to learn
+// that nothing changed. Now it opens none of them.
+func TestHostileQuietRerunOpensNoFile(t *testing.T) {
+	corpus := t.TempDir()
+	if err := hostile.ManySmallFiles(corpus, 2000); err != nil {
+		t.Fatal(err)
+	}
+	// Files changed in the two seconds before a run are read again at the next one,
+	// whatever their stamps say; these were written just now.
+	time.Sleep(2100 * time.Millisecond)
+	out := filepath.Join(t.TempDir(), "out")
+	first := mustSucceed(t, 2*time.Minute, "run", corpus, "--out", out)
+	if !strings.Contains(first.stdout, "files read 2000, unchanged and not opened 0") {
+		t.Errorf("first run:\n%s", first.stdout)
+	}
+	r := mustSucceed(t, 2*time.Minute, "run", corpus, "--out", out)
+	if !strings.Contains(r.stdout, "files read 0, unchanged and not opened 2000") || !strings.Contains(r.stdout, "unchanged 2000") {
+		t.Errorf("rerun with nothing new:\n%s", r.stdout)
+	}
+	t.Logf("rerun of 2,000 unchanged files: %s wall, %s CPU", r.wall, r.cpu)
+}
+
+// The heavy rows: memory bounded by design, measured in the child process.
+
+// Row: a .txt.gz inflating to 60 MB of one-letter words took over 4 GB (about 100
+// bytes a token). Now the document is analysed in pieces: one document of 30 million
+// tokens, under 1 GB.
+func TestHostileHeavyGzipOfOneLetterWordsStaysUnderAGigabyte(t *testing.T) {
+	heavy(t)
+	corpus := t.TempDir()
+	if err := hostile.OneLetterWords(filepath.Join(corpus, "a.txt.gz"), 60*mb); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, 10*time.Minute, "run", corpus, "--out", out, "--quiet", "--workers", "2")
+	docs := readDocs(t, out)
+	if len(docs) != 2 || docs[1].NTokens < 30_000_000 {
+		t.Errorf("documents %+v", docs)
+	}
+	if r.maxRSS > 1<<30 {
+		t.Errorf("peak RSS %d MB, want under 1 GB", r.maxRSS/mb)
+	}
+	t.Logf("60 MB of one-letter words: %d tokens, peak RSS %d MB, %s wall, %s CPU", docs[1].NTokens, r.maxRSS/mb, r.wall, r.cpu)
+}
+
+// The 64 MB document of docs/performance.md: sentences drawn from a speech
+// vocabulary, no two pieces alike, evidence in the millions of rows.
+func TestHostileHeavy64MBDocumentStaysUnderAGigabyte(t *testing.T) {
+	heavy(t)
+	corpus := t.TempDir()
+	if err := hostile.RandomProse(filepath.Join(corpus, "long.txt"), 64*mb-4096); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, 10*time.Minute, "run", corpus, "--out", out, "--quiet", "--workers", "2")
+	docs := readDocs(t, out)
+	if len(docs) != 2 || docs[1].NTokens < 5_000_000 {
+		t.Errorf("documents %+v", docs)
+	}
+	if r.maxRSS > 1<<30 {
+		t.Errorf("peak RSS %d MB, want under 1 GB", r.maxRSS/mb)
+	}
+	t.Logf("64 MB document: %d tokens, peak RSS %d MB, %s wall, %s CPU", docs[1].NTokens, r.maxRSS/mb, r.wall, r.cpu)
+}
+
+// Row: a JSONL.gz of 1,000,000 tiny records kept about 1.7 KB a document (830 MB and
+// rising). Now every record is a document, in under 1 GB.
+func TestHostileHeavyMillionTinyRecordsStayUnderAGigabyte(t *testing.T) {
+	heavy(t)
+	corpus := t.TempDir()
+	const n = 1_000_000
+	if err := hostile.TinyRecords(filepath.Join(corpus, "records.jsonl.gz"), n); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	r := mustSucceed(t, 20*time.Minute, "run", corpus, "--out", out, "--quiet", "--workers", "2")
+	type idRow struct {
+		DocID string `parquet:"doc_id"`
+	}
+	ids, err := output.ReadRows[idRow](filepath.Join(out, output.DocumentsTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != n+1 || ids[n].DocID != fmt.Sprintf("r%d", n) {
+		t.Errorf("%d documents, the last %v", len(ids), ids[len(ids)-1])
+	}
+	if errs := readErrors(t, out); len(errs) != 0 {
+		t.Errorf("%d errors, first %+v", len(errs), errs[0])
+	}
+	if r.maxRSS > 1<<30 {
+		t.Errorf("peak RSS %d MB, want under 1 GB", r.maxRSS/mb)
+	}
+	t.Logf("1,000,000 records: peak RSS %d MB, %s wall (%.0f records/s), %s CPU (%.0f records per CPU second)",
+		r.maxRSS/mb, r.wall, n/r.wall.Seconds(), r.cpu, n/r.cpu.Seconds())
+}

@@ -406,6 +406,15 @@ func (m *Matcher) Match(text string, ann *annotate.Annotation) []Match {
 	toks := m.matchTokens(sc, text, ann)
 	hits := m.findPhrases(toks)
 
+	// The longest hit of each phrase: a NEAR cue looks for the other phrase's hits in
+	// a window around each hit of its own (hits are in text order), not through all of
+	// them, which on a text of nothing but the two phrases costs the square of its length.
+	longest := make([]int, len(hits))
+	for p, hs := range hits {
+		for _, h := range hs {
+			longest[p] = max(longest[p], h.last-h.first)
+		}
+	}
 	var cands []candidate
 	for ci := range m.cues {
 		c := &m.cues[ci]
@@ -418,7 +427,13 @@ func (m *Matcher) Match(text string, ann *annotate.Annotation) []Match {
 				cands = append(cands, candidate{cue: ci, sent: sent, sp: h})
 				continue
 			}
-			for _, o := range hits[c.other] {
+			others := hits[c.other]
+			from := h.first - c.near - longest[c.other] // no hit starting before it ends near h
+			lo := sort.Search(len(others), func(k int) bool { return others[k].first >= from })
+			for _, o := range others[lo:] {
+				if o.first-h.last > c.near {
+					break // and none after it
+				}
 				if toks[o.first].sentence != sent {
 					continue
 				}
@@ -471,10 +486,12 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 // excluded reports whether one of the cue's exclusions occurs in the sentence.
 func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) bool {
 	for _, ex := range c.excludes {
-		for _, h := range hits[ex] {
-			if toks[h.first].sentence == sent {
-				return true
-			}
+		// Hits are in text order, so in sentence order: the first in the sentence or
+		// after it tells.
+		hs := hits[ex]
+		k := sort.Search(len(hs), func(k int) bool { return toks[hs[k].first].sentence >= sent })
+		if k < len(hs) && toks[hs[k].first].sentence == sent {
+			return true
 		}
 	}
 	return false
@@ -502,14 +519,22 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 		return ca.cue < cb.cue
 	})
 	var out []Match
-	var kept []span
+	// The tokens the kept candidates of the current dimension and sentence cover: a
+	// candidate overlaps a kept one exactly when it covers one of them. (A list of the
+	// kept spans, checked one by one, costs the square of their number, and a sentence
+	// of a hundred thousand "win-win"s has that many.)
+	covered := make([]bool, len(toks))
+	var touched []int32
 	for i, c := range cands {
 		if i == 0 || dimOf(c) != dimOf(cands[i-1]) || c.sent != cands[i-1].sent {
-			kept = kept[:0]
+			for _, t := range touched {
+				covered[t] = false
+			}
+			touched = touched[:0]
 		}
 		overlaps := false
-		for _, k := range kept {
-			if c.sp.first < k.last && k.first < c.sp.last {
+		for t := c.sp.first; t < c.sp.last; t++ {
+			if covered[t] {
 				overlaps = true
 				break
 			}
@@ -517,7 +542,10 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 		if overlaps {
 			continue
 		}
-		kept = append(kept, c.sp)
+		for t := c.sp.first; t < c.sp.last; t++ {
+			covered[t] = true
+			touched = append(touched, int32(t))
+		}
 		out = append(out, Match{
 			Dimension: m.fw.Dimensions[dimOf(c)].ID,
 			Cue:       m.cues[c.cue].src,

@@ -463,3 +463,18 @@ func RandomProse(path string, size int64) error {
 		return nil
 	})
 }
+
+// ManySmallFiles writes n small gzip-compressed speeches under dir, a hundred to a
+// folder (a corpus every rerun of which used to open and decompress whole).
+func ManySmallFiles(dir string, n int) error {
+	for i := 0; i < n; i++ {
+		path := filepath.Join(dir, fmt.Sprintf("f%03d", i/100), fmt.Sprintf("speech%05d.txt.gz", i))
+		if err := stream(path, true, func(w *bufio.Writer) error {
+			_, err := fmt.Fprintf(w, "%s Speech number %d.\n", speech, i)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
