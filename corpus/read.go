@@ -322,7 +322,7 @@ func (in *input) bytes() ([]byte, error) {
 
 // records returns the decoded stream of a many-record file (see recordStream).
 func (in *input) records() (*recordReader, error) {
-	return recordStream(in.content, in.gzip, in.opts.MaxBytes)
+	return recordStream(in.content, in.gzip)
 }
 
 // readerAt gives random access to the content: the file itself, or its decompressed

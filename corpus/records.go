@@ -25,9 +25,10 @@ type recordReader struct {
 }
 
 // recordStream prepares a JSONL or CSV file for streaming: it checks a gzip stream whole
-// first, then looks at the first 64 KiB for a byte order mark and for binary content.
+// first, then looks at the first 64 KiB for a byte order mark, for UTF-16 or UTF-32
+// without one, and for binary content.
 // Lines that are not UTF-8 are decoded one by one later (see decodeRecordBytes).
-func recordStream(fh io.ReadSeeker, gz bool, _ int64) (*recordReader, error) {
+func recordStream(fh io.ReadSeeker, gz bool) (*recordReader, error) {
 	var r io.Reader = fh
 	if gz {
 		// The stream is checked whole before any record is emitted (a truncated file

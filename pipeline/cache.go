@@ -50,8 +50,9 @@ type Cache struct {
 	raws   chan []byte
 	tokens chan []annotate.Token
 
-	damaged  atomic.Pointer[string] // why the cache was turned off during the run, or nil
-	setAside string                 // where a damaged file was moved (at open, or at Close)
+	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
+	setAside   string                 // where a damaged file was moved (at open, or at Close)
+	openDamage string                 // what was wrong with the file found at open
 }
 
 type cacheEntry struct {
@@ -71,7 +72,7 @@ func OpenCache(dir string) (*Cache, error) {
 	if errors.Is(err, errDamaged) || (err != nil && !errors.Is(err, bolt.ErrTimeout)) {
 		aside := damagedName(path)
 		if os.Rename(path, aside) == nil {
-			c.setAside = aside
+			c.setAside, c.openDamage = aside, err.Error()
 			db, err = openBolt(path)
 		}
 	}
@@ -142,7 +143,7 @@ func (c *Cache) Damage() string {
 	case r != nil:
 		return fmt.Sprintf("the annotation cache %s was damaged (%s); it was not used for the rest of the run, is set aside as %s.damaged-<time> when the run ends, and a new one starts at the next run", c.path, *r, filepath.Base(c.path))
 	case c.setAside != "":
-		return fmt.Sprintf("the annotation cache was damaged; it was moved to %s and a new one started", c.setAside)
+		return fmt.Sprintf("the annotation cache was damaged (%s); it was moved to %s and a new one started", c.openDamage, c.setAside)
 	}
 	return ""
 }
