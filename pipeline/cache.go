@@ -72,7 +72,7 @@ func OpenCache(dir string) (*Cache, error) {
 	if errors.Is(err, errDamaged) || (err != nil && !errors.Is(err, bolt.ErrTimeout)) {
 		aside := damagedName(path)
 		if os.Rename(path, aside) == nil {
-			c.setAside, c.openDamage = aside, err.Error()
+			c.setAside, c.openDamage = aside, strings.TrimPrefix(err.Error(), errDamaged.Error()+": ")
 			db, err = openBolt(path)
 		}
 	}
@@ -130,7 +130,7 @@ func guard(op func() error) (err error) {
 
 // turnOff stops using the cache for the rest of the run after damage showed.
 func (c *Cache) turnOff(err error) {
-	reason := err.Error()
+	reason := strings.TrimPrefix(err.Error(), errDamaged.Error()+": ")
 	c.damaged.CompareAndSwap(nil, &reason)
 }
 
