@@ -211,3 +211,50 @@ func TestACacheDamagedAnyWayDoesNotStopTheCache(t *testing.T) {
 		})
 	}
 }
+
+// Damage that shows only once the cache is open (its pages garbled under it) turns the
+// cache off, without a crash, and the file is set aside when the cache closes.
+func TestACacheDamagedWhileOpenIsTurnedOffAndSetAside(t *testing.T) {
+	dir := t.TempDir()
+	fillCache(t, dir, 2000)
+	c, err := OpenCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "annotations.db")
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := f.Stat()
+	junk := make([]byte, 4096)
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	for off := int64(2 * 4096); off < info.Size(); off += 4096 {
+		f.WriteAt(junk, off) // bbolt maps the file shared: it sees this at once
+	}
+	f.Close()
+	for i := 0; i < 50; i++ {
+		text := fmt.Sprintf("Mutual respect and win-win cooperation %d.", i)
+		if got, err := c.Get(sha256Hex(text), text); got != nil && err == nil && len(got.Tokens) == 0 {
+			t.Fatal("a garbled entry came back as an annotation")
+		}
+	}
+	ann, _ := testannotate.Annotate("Dialogue.")
+	c.Put(sha256Hex("Dialogue."), "Dialogue.", ann)
+	if err := c.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if c.Damage() == "" {
+		t.Fatal("the damage went unnoticed")
+	}
+	if aside, _ := filepath.Glob(path + ".damaged-*"); len(aside) != 1 {
+		t.Errorf("not set aside: %v", aside)
+	}
+	c, err = OpenCache(dir)
+	if err != nil || c.Damage() != "" {
+		t.Fatalf("the next open: %v, %q", err, c.Damage())
+	}
+	c.Close()
+}
