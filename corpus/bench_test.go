@@ -8,7 +8,7 @@ import (
 // BenchmarkRead measures the read-and-decode stage on real speeches (UTF-8 and UTF-8
 // with a byte order mark).
 func BenchmarkRead(b *testing.B) {
-	d, err := Discover([]string{filepath.Join("testdata", "ungdc")})
+	d, err := Discover([]string{filepath.Join("testdata", "ungdc")}, DiscoverOptions{})
 	if err != nil || len(d.Files) == 0 {
 		b.Fatalf("no test speeches: %v", err)
 	}

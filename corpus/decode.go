@@ -2,7 +2,10 @@ package corpus
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -16,6 +19,8 @@ const (
 	EncodingUTF16LE     = "utf-16le"
 	EncodingUTF16BE     = "utf-16be"
 	EncodingWindows1252 = "windows-1252"
+	EncodingUTF32LE     = "utf-32le"
+	EncodingUTF32BE     = "utf-32be"
 )
 
 var (
@@ -23,6 +28,11 @@ var (
 	bomUTF16LE = []byte{0xFF, 0xFE}
 	bomUTF16BE = []byte{0xFE, 0xFF}
 )
+
+// hasBOM reports whether b starts with a byte order mark decodeText knows.
+func hasBOM(b []byte) bool {
+	return bytes.HasPrefix(b, bomUTF8) || bytes.HasPrefix(b, bomUTF16LE) || bytes.HasPrefix(b, bomUTF16BE)
+}
 
 // binaryControlShare is the share of control bytes above which content is binary, not
 // text: real text has almost none, while executables, images and archives that lack a
@@ -44,8 +54,13 @@ func decodeText(b []byte) (string, string, error) {
 	case bytes.HasPrefix(b, bomUTF16BE):
 		s, enc = decodeUTF16(b, unicode.BigEndian), EncodingUTF16BE
 	default:
+		if enc, order := unmarkedUTF16or32(b); enc != "" {
+			if s, ok := decodeUnmarked(b, enc, order); ok {
+				return normalizeNewlines(s), enc, nil
+			}
+		}
 		if looksBinary(b) {
-			return "", "", ErrBinary
+			return "", "", binaryError(b)
 		}
 		if utf8.Valid(b) {
 			s, enc = string(b), EncodingUTF8
@@ -145,4 +160,111 @@ func looksText(head []byte) bool {
 		head = head[:len(head)-1]
 	}
 	return utf8.Valid(head) || !hasStrayControl(head)
+}
+
+// unmarkedUTF16or32 recognises UTF-16 and UTF-32 text that has no byte order mark by
+// the zero bytes its characters leave in fixed places (every character below U+0100
+// has a zero high byte; below U+10000, UTF-32 has two): in the first 4 KiB, UTF-32LE
+// has zeros in nearly every third and fourth byte of four, UTF-16LE in many odd bytes
+// and almost no even one (and the mirror for big-endian). Text in a script whose
+// characters have no zero byte (CJK in UTF-16) leaves no such trace and is not
+// recognised. It returns "" when the pattern is not clear; decodeUnmarked then checks
+// the whole content.
+func unmarkedUTF16or32(b []byte) (string, binary.ByteOrder) {
+	sample := b[:min(len(b), 4096)]
+	sample = sample[:len(sample)/4*4]
+	if len(sample) < 8 || bytes.IndexByte(sample, 0) < 0 {
+		return "", nil
+	}
+	var zeros [4]int
+	for i, c := range sample {
+		if c == 0 {
+			zeros[i%4]++
+		}
+	}
+	units := len(sample) / 4
+	all := func(n int) bool { return n == units }
+	most := func(n int) bool { return n*10 >= units*9 }
+	even, odd := zeros[0]+zeros[2], zeros[1]+zeros[3]
+	switch {
+	case all(zeros[3]) && most(zeros[2]) && !most(zeros[0]):
+		return EncodingUTF32LE, binary.LittleEndian
+	case all(zeros[0]) && most(zeros[1]) && !most(zeros[3]):
+		return EncodingUTF32BE, binary.BigEndian
+	// UTF-16: at least one character in eight below U+0100, and nearly all zeros on
+	// one side (a few low surrogates end in 00).
+	case odd*4 >= units && even*20 <= odd:
+		return EncodingUTF16LE, binary.LittleEndian
+	case even*4 >= units && odd*20 <= even:
+		return EncodingUTF16BE, binary.BigEndian
+	}
+	return "", nil
+}
+
+// decodeUnmarked decodes b as the UTF-16 or UTF-32 unmarkedUTF16or32 found, and says
+// whether it is that: every code unit valid (no lone surrogate, nothing above
+// U+10FFFF, whole units) and the result text, not control codes.
+func decodeUnmarked(b []byte, enc string, order binary.ByteOrder) (string, bool) {
+	var s strings.Builder
+	s.Grow(len(b) / 2)
+	switch enc {
+	case EncodingUTF32LE, EncodingUTF32BE:
+		if len(b)%4 != 0 {
+			return "", false
+		}
+		for i := 0; i < len(b); i += 4 {
+			r := rune(order.Uint32(b[i:]))
+			if !utf8.ValidRune(r) {
+				return "", false
+			}
+			s.WriteRune(r)
+		}
+	default:
+		if len(b)%2 != 0 {
+			return "", false
+		}
+		u := make([]uint16, len(b)/2)
+		for i := range u {
+			u[i] = order.Uint16(b[2*i:])
+		}
+		for i := 0; i < len(u); i++ {
+			r := rune(u[i])
+			switch {
+			case utf16.IsSurrogate(r) && i+1 < len(u) && r < 0xDC00:
+				r = utf16.DecodeRune(r, rune(u[i+1]))
+				i++
+				if r == utf8.RuneError {
+					return "", false
+				}
+			case utf16.IsSurrogate(r):
+				return "", false
+			}
+			s.WriteRune(r)
+		}
+	}
+	out := s.String()
+	if looksBinary([]byte(out)) {
+		return "", false
+	}
+	return out, true
+}
+
+// binaryError is ErrBinary, with a hint when the zero bytes fall where UTF-16 or
+// UTF-32 text would leave them but the content did not decode as such.
+func binaryError(b []byte) error {
+	sample := b[:min(len(b), 4096)]
+	var even, odd int
+	for i, c := range sample {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	if n := even + odd; n >= 8 && (even*10 >= n*9 || odd*10 >= n*9) {
+		return fmt.Errorf("%w; its zero bytes fall in every other place, as in UTF-16 or UTF-32 text without a byte order mark: if it is text, save it as UTF-8 (or with a byte order mark)", ErrBinary)
+	}
+	return ErrBinary
 }

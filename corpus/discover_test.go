@@ -23,7 +23,7 @@ func TestDiscoverRealUNGDCCorpus(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Skip("shared UNGDC corpus not present:", err)
 	}
-	d, err := Discover([]string{root})
+	d, err := Discover([]string{root}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestDiscoverSkipsAppleDoubleAndDSStore(t *testing.T) {
 	writeFile(t, dir, "a/.DS_Store", []byte("\x00\x00\x00\x01Bud1"))
 	writeFile(t, dir, ".git/config", []byte("[core]"))
 	writeFile(t, dir, "__MACOSX/a/._speech.txt", []byte("x"))
-	d, err := Discover([]string{dir})
+	d, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestDiscoverSymlinkLoopEnds(t *testing.T) {
 	if err := os.Symlink("..", filepath.Join(dir, "corpus/sub/up")); err != nil {
 		t.Skip("symbolic links not available:", err)
 	}
-	d, err := Discover([]string{filepath.Join(dir, "corpus")})
+	d, err := Discover([]string{filepath.Join(dir, "corpus")}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,8 @@ func TestDiscoverFollowsSymlinksOnce(t *testing.T) {
 	}
 	os.Symlink(filepath.Join(dir, "corpus/main.txt"), filepath.Join(dir, "corpus/alias.txt"))
 	os.Symlink(filepath.Join(dir, "nowhere.txt"), filepath.Join(dir, "corpus/broken.txt"))
-	d, err := Discover([]string{filepath.Join(dir, "corpus")})
+	// elsewhere is outside the corpus: followed only when asked.
+	d, err := Discover([]string{filepath.Join(dir, "corpus")}, DiscoverOptions{FollowOutside: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestDiscoverNamesWithSpacesUnicodeAndNewlines(t *testing.T) {
 	for _, n := range names {
 		writeFile(t, dir, n, []byte("Text of "+n))
 	}
-	d, err := Discover([]string{dir})
+	d, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestDiscoverSortsFormatsAndRefusesUnknownOnes(t *testing.T) {
 	writeFile(t, dir, "archive.tar.gz", []byte("\x1f\x8b"))
 	writeFile(t, dir, "SPEECH.TXT", []byte("Upper-case extension."))
 	writeFile(t, dir, "records.ndjson.gz", gzipBytes(t, []byte(`{"text":"x"}`)))
-	d, err := Discover([]string{dir})
+	d, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestDiscoverSortsFormatsAndRefusesUnknownOnes(t *testing.T) {
 func TestDiscoverFileGivenDirectly(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "Session 70 - 2015/CHN_70_2015.txt", []byte("Speech."))
-	d, err := Discover([]string{p, p})
+	d, err := Discover([]string{p, p}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestDiscoverFileGivenDirectly(t *testing.T) {
 }
 
 func TestDiscoverMissingRootFails(t *testing.T) {
-	_, err := Discover([]string{filepath.Join(t.TempDir(), "no-such-corpus")})
+	_, err := Discover([]string{filepath.Join(t.TempDir(), "no-such-corpus")}, DiscoverOptions{})
 	if err == nil || !strings.HasSuffix(err.Error(), "no-such-corpus: no such file or folder") {
 		t.Errorf("got %v, want a no such file or folder error", err)
 	}
@@ -223,7 +224,7 @@ func TestReadWholeUNGDCCorpus(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Skip("shared UNGDC corpus not present:", err)
 	}
-	d, err := Discover([]string{root})
+	d, err := Discover([]string{root}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,4 +250,115 @@ func TestReadWholeUNGDCCorpus(t *testing.T) {
 		t.Errorf("encodings %v", encodings)
 	}
 	t.Logf("read %d speeches, %d bytes of text, encodings %v", len(d.Files), bytesRead, encodings)
+}
+
+// Links that leave the corpus are not followed unless asked, and each is listed as a
+// problem that names its target; a link to / does not walk the file system.
+func TestDiscoverDoesNotLeaveTheCorpusThroughLinks(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "corpus/main.txt", []byte("Main."))
+	writeFile(t, dir, "corpus/sub/inner.txt", []byte("Inner."))
+	writeFile(t, dir, "secret/passwords.txt", []byte("hunter2"))
+	for link, target := range map[string]string{
+		"corpus/root":       "/",
+		"corpus/secret":     filepath.Join(dir, "secret"),
+		"corpus/pw.txt":     filepath.Join(dir, "secret/passwords.txt"),
+		"corpus/inner.txt":  filepath.Join(dir, "corpus/sub/inner.txt"), // inside: followed (and read once)
+		"corpus/sub/up.txt": "../main.txt",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Skip("symbolic links not available:", err)
+		}
+	}
+	d, err := Discover([]string{filepath.Join(dir, "corpus")}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(relPaths(d.Files), ","); got != "inner.txt,main.txt" {
+		t.Errorf("files %s, want inner.txt,main.txt", got)
+	}
+	problems := map[string]string{}
+	for _, p := range d.Problems {
+		problems[p.RelPath] = p.Reason
+	}
+	for _, link := range []string{"root", "secret", "pw.txt"} {
+		if !strings.Contains(problems[link], "outside the corpus: not followed (--follow-outside follows it)") {
+			t.Errorf("%s: %q", link, problems[link])
+		}
+	}
+	if !strings.Contains(problems["root"], "symbolic link to /,") {
+		t.Errorf("the reason does not name the target: %q", problems["root"])
+	}
+	// sub/inner.txt and sub/up.txt are the files already listed through other names.
+	if len(problems) != 5 {
+		t.Errorf("problems %v", problems)
+	}
+	// Two roots: a link from one into the other stays in the corpus.
+	d, err = Discover([]string{filepath.Join(dir, "corpus"), filepath.Join(dir, "secret")}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(relPaths(d.Files), ","); got != "inner.txt,main.txt,pw.txt" { // secret/ is read once, through the link
+		t.Errorf("files %s", got)
+	}
+}
+
+// The output folder inside a corpus folder is skipped whole; an output folder that is
+// the corpus folder itself has its own files skipped, the documents read.
+func TestDiscoverSkipsTheOutputFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "speech.txt", []byte("Peace."))
+	writeFile(t, dir, "out/documents.parquet", []byte("PAR1"))
+	writeFile(t, dir, "out/notes.txt", []byte("mine"))
+	d, err := Discover([]string{dir}, DiscoverOptions{Out: filepath.Join(dir, "out")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(relPaths(d.Files), ","); got != "speech.txt" || len(d.Problems) != 0 {
+		t.Errorf("files %s, problems %v", got, d.Problems)
+	}
+	if len(d.Skipped) != 1 || d.Skipped[0].RelPath != "out" || d.Skipped[0].Reason != SkippedOutput {
+		t.Errorf("skipped %+v", d.Skipped)
+	}
+	writeFile(t, dir, "runs.parquet", []byte("PAR1"))
+	writeFile(t, dir, "report.html", []byte("<html>"))
+	d, err = Discover([]string{dir}, DiscoverOptions{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(relPaths(d.Files), ","); got != "out/notes.txt,speech.txt" || len(d.Problems) != 1 {
+		t.Errorf("files %s, problems %v (out/documents.parquet is a user's file here)", got, d.Problems)
+	}
+	if len(d.Skipped) != 2 {
+		t.Errorf("skipped %+v, want runs.parquet and report.html", d.Skipped)
+	}
+}
+
+// A name that is not UTF-8 is escaped in RelPath (\xNN per invalid byte) and kept
+// as it is in RawRelPath; the file is read through its real name.
+func TestDiscoverEscapesNamesThatAreNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	raw := "caf\xe9/d\xe9claration \xff.txt"
+	writeFile(t, dir, raw, []byte("Win-win cooperation."))
+	d, err := Discover([]string{dir}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Files) != 1 {
+		t.Fatalf("files %+v", d.Files)
+	}
+	f := d.Files[0]
+	if f.RelPath != `caf\xe9/d\xe9claration \xff.txt` || f.RawRelPath != raw {
+		t.Errorf("RelPath %q RawRelPath %q", f.RelPath, f.RawRelPath)
+	}
+	var docs []Document
+	if _, err := Read(f, Options{}, func(doc Document) error { docs = append(docs, doc); return nil }); err != nil || len(docs) != 1 {
+		t.Fatalf("%v %v", docs, err)
+	}
+	if docs[0].ID != f.RelPath || docs[0].Source != f.RelPath || docs[0].SourceRaw != raw {
+		t.Errorf("document %+v", docs[0])
+	}
+	if EscapeName("Élysée.txt") != "Élysée.txt" {
+		t.Error("a valid name was changed")
+	}
 }

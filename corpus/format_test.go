@@ -11,7 +11,7 @@ func TestReadFilesWithoutExtensionByTheirContent(t *testing.T) {
 	writeFile(t, dir, "notes", []byte("Crisis management matters.\n"))
 	writeFile(t, dir, "blob", []byte{0, 1, 2, 3, 0, 0, 5, 6, 7, 0})
 
-	disc, err := Discover([]string{dir})
+	disc, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

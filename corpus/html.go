@@ -1,11 +1,15 @@
 package corpus
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 )
 
 // skippedHTML are elements whose content is not the document's prose: code, styling,
@@ -47,15 +51,18 @@ func readHTML(in *input, emit func(Document) error) ([]RecordError, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, enc, err := decodeText(data)
+	src, enc, err := decodeHTML(data)
 	if err != nil {
 		return nil, err
 	}
-	root, err := html.Parse(strings.NewReader(src))
-	if err != nil {
-		return nil, ErrHTMLNoText
+	var title, text string
+	if root, err := html.Parse(strings.NewReader(src)); err == nil {
+		title, text = htmlText(root)
+	} else {
+		// The tree builder gives up on pages nested deeper than 512 elements (a page
+		// of unclosed <div>s); the tokens still hold the text.
+		title, text = htmlTokensText(src)
 	}
-	title, text := htmlText(root)
 	if text == "" {
 		return nil, ErrHTMLNoText
 	}
@@ -188,4 +195,124 @@ func tidyLines(s string) string {
 	s = spaceRun.ReplaceAllString(s, "\n")
 	s = blankLineRun.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
+}
+
+// htmlTokensText is htmlText for a page the tree builder refuses: the same rules
+// applied to the stream of tokens, which has no depth limit (elements whose content is
+// skipped are counted open and closed by name; an unclosed one skips to the end).
+func htmlTokensText(src string) (title, text string) {
+	var w htmlWriter
+	z := html.NewTokenizer(strings.NewReader(src))
+	skip := map[atom.Atom]int{} // skipped elements open
+	skipping := 0
+	pre, inTitle := 0, false
+	var titleText strings.Builder
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.TextToken:
+			switch {
+			case inTitle:
+				titleText.WriteString(tok.Data)
+			case skipping > 0:
+			case pre > 0:
+				w.text(tok.Data)
+			default:
+				w.text(collapseSpace(tok.Data))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			a := tok.DataAtom
+			start, end := tt != html.EndTagToken, tt != html.StartTagToken
+			if a == atom.Body && start && skip[atom.Head] > 0 { // </head> may be left out
+				skipping -= skip[atom.Head]
+				skip[atom.Head] = 0
+			}
+			if a == atom.Title && title == "" {
+				inTitle = start && !end
+				if !inTitle {
+					title = strings.TrimSpace(collapseSpace(titleText.String()))
+				}
+				continue
+			}
+			if skippedHTML[a] && !voidHTML[a] {
+				if start && !end {
+					skip[a]++
+					skipping++
+				} else if !start && skip[a] > 0 {
+					skip[a]--
+					skipping--
+				}
+				continue
+			}
+			if skipping > 0 {
+				continue
+			}
+			if a == atom.Pre || a == atom.Textarea {
+				if start && !end {
+					pre++
+				} else if !start && pre > 0 {
+					pre--
+				}
+			}
+			switch {
+			case paragraphHTML[a]:
+				w.lineBreak(2)
+			case lineHTML[a]:
+				w.lineBreak(1)
+			case (a == atom.Td || a == atom.Th) && start:
+				w.text(" ")
+			}
+		}
+	}
+	if inTitle && title == "" {
+		title = strings.TrimSpace(collapseSpace(titleText.String()))
+	}
+	return title, tidyLines(w.b.String())
+}
+
+// voidHTML are elements that have no end tag.
+var voidHTML = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
+	atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true,
+	atom.Source: true, atom.Track: true, atom.Wbr: true,
+}
+
+// xmlDeclaration is an XML declaration's encoding (XHTML pages start with one).
+var xmlDeclaration = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+
+// decodeHTML decodes a page by the encoding it declares: a byte order mark, an XML
+// declaration, or a <meta charset> or <meta http-equiv="Content-Type"> among its
+// first 1,024 bytes (the HTML standard's prescan, golang.org/x/net/html/charset:
+// GB2312/GBK/GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, KOI8-R, ISO-8859-x,
+// Windows-125x, ...). Content that is valid UTF-8 is read as UTF-8 whatever it
+// declares (a page converted to UTF-8 that kept its old declaration: legacy multi-byte
+// text is practically never valid UTF-8); a page that declares nothing is read as a
+// text file is (UTF-8, or Windows-1252 when it is not).
+func decodeHTML(data []byte) (string, string, error) {
+	if hasBOM(data) || utf8.Valid(data) {
+		return decodeText(data)
+	}
+	var e encoding.Encoding
+	var name string
+	if m := xmlDeclaration.FindSubmatch(data[:min(len(data), 1024)]); m != nil {
+		e, name = charset.Lookup(string(m[1]))
+	}
+	if e == nil {
+		e, name, _ = charset.DetermineEncoding(data, "text/html")
+		if name == "utf-8" || name == EncodingWindows1252 {
+			return decodeText(data) // what it falls back to when nothing is declared
+		}
+	}
+	if e == nil || looksBinary(data) {
+		return decodeText(data)
+	}
+	out, err := e.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", "", fmt.Errorf("%w (declared %s)", ErrNotText, name)
+	}
+	return normalizeNewlines(strings.ToValidUTF8(string(out), "\uFFFD")), name, nil
 }

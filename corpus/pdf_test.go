@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/framealign/framealign/internal/hostile"
 )
 
 // makePDF writes a PDF with one page per entry of pages; an empty entry makes a page with
@@ -127,4 +130,38 @@ func TestReadPDFKeepsSpacesBetweenPositionedWords(t *testing.T) {
 	if want := "The first argument is a pointer.\nDialogue must replace"; doc.Text != want {
 		t.Errorf("text %q, want %q", doc.Text, want)
 	}
+}
+
+// PDFs whose cross-reference chains loop stop on the read budget, within a second or
+// two each, and say why; the work really stops (no goroutine is left reading).
+func TestReadLoopingPDFsStopQuickly(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Now()
+	for v := 0; v < 3; v++ {
+		p := writeFile(t, dir, fmt.Sprintf("loop%d.pdf", v), hostile.LoopingPDF(v))
+		_, _, err := readPath(t, p, Options{})
+		wantErr(t, p, err, "unreadable PDF: the file refers back to itself without end (a loop in its cross-reference chain or objects)")
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("three looping PDFs took %s", took)
+	}
+	// A sound PDF of the same size reads.
+	doc := readOne(t, writeFile(t, dir, "ok.pdf", hostile.TextPDF("Win-win cooperation (and dialogue).")))
+	if doc.Text != "Win-win cooperation (and dialogue)." {
+		t.Errorf("text %q", doc.Text)
+	}
+}
+
+// A long, sound PDF is far from the limits: 400 pages from fpdf.
+func TestReadLongPDFIsNotStopped(t *testing.T) {
+	pages := make([]string, 400)
+	for i := range pages {
+		pages[i] = strings.Repeat(fmt.Sprintf("Page %d speaks of dialogue and win-win cooperation.\n", i), 30)
+	}
+	start := time.Now()
+	doc := readOne(t, writeFile(t, t.TempDir(), "long.pdf", makePDF(t, pages, false)))
+	if !strings.Contains(doc.Text, "Page 399 speaks") {
+		t.Errorf("the last page is missing")
+	}
+	t.Logf("400 pages in %s", time.Since(start))
 }

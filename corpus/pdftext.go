@@ -65,8 +65,9 @@ const (
 	pdfWordGap      = 0.15 // a gap wider than this between pieces on a line is a space
 )
 
-// pageText extracts the text of one page in the order the page draws it.
-func pageText(p pdf.Page) string {
+// pageText extracts the text of one page in the order the page draws it, within
+// limits (done is the length of the text of the pages before it).
+func pageText(p pdf.Page, limits *pdfLimits, done int) string {
 	contents := p.V.Key("Contents")
 	if contents.Kind() == pdf.Null {
 		return ""
@@ -138,7 +139,11 @@ func pageText(p pdf.Page) string {
 		tm = tlm
 	}
 
+	ops := 0
 	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
+		if ops++; ops%1024 == 0 {
+			limits.check(done + b.Len())
+		}
 		args := make([]pdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()

@@ -20,6 +20,9 @@ type Document struct {
 	ID string
 	// Source is the RelPath of the file the document came from.
 	Source string
+	// SourceRaw is the file's RawRelPath: its path as the file system gives it, when
+	// that is not valid UTF-8 and Source escapes it; "" otherwise.
+	SourceRaw string
 	// Format is txt, md, html, jsonl, csv, tsv, xlsx, docx, odt or pdf (without .gz).
 	Format string
 	// Encoding is the encoding the text was decoded from: utf-8, utf-8-bom, utf-16le,
@@ -78,6 +81,19 @@ func (o Options) withDefaults() Options {
 // the way it fails for a user (tests run as root, for whom permission bits do not count).
 var openFile = os.Open
 
+// SetOpenHook makes every open of a file's content by this package (Read, ReadText,
+// ReadDocument, and the look discovery takes at a file without extension) call hook
+// with the path first, and returns the function that removes it: tests count with it
+// the files a run reads.
+func SetOpenHook(hook func(path string)) (remove func()) {
+	orig := openFile
+	openFile = func(p string) (*os.File, error) {
+		hook(p)
+		return orig(p)
+	}
+	return func() { openFile = orig }
+}
+
 // statFile is the stat Read does before opening, for the same reason as openFile.
 var statFile = os.Stat
 
@@ -105,8 +121,77 @@ func ReadBytes(relPath string, content []byte, opts Options, emit func(Document)
 		if err := checkSize(ff, int64(len(content)), opts); err != nil {
 			return nil, err
 		}
-		return readContent(File{Path: relPath, RelPath: relPath, Size: int64(len(content))}, ff, bytes.NewReader(content), int64(len(content)), opts, emit)
+		rel, raw := escapedRel(relPath)
+		return readContent(File{Path: relPath, RelPath: rel, RawRelPath: raw, Size: int64(len(content))}, ff, bytes.NewReader(content), int64(len(content)), opts, emit)
 	})
+}
+
+// ReadDocument reads the one document of the file at path as Read reads a file of the
+// corpus (its format from its name or content, its encoding detected, held to
+// opts.MaxBytes; a named pipe or device refused), for a document named on the
+// command line, such as --reference. A file that yields no document gives the reason;
+// one that yields several (a JSONL or CSV file of many records) is refused.
+func ReadDocument(path string, opts Options) (Document, error) {
+	var docs []Document
+	errTwo := errors.New("two documents")
+	recErrs, err := Read(File{Path: path, RelPath: filepath.Base(path)}, opts, func(d Document) error {
+		if len(docs) == 1 {
+			return errTwo
+		}
+		docs = append(docs, d)
+		return nil
+	})
+	switch {
+	case errors.Is(err, errTwo):
+		return Document{}, errors.New("holds more than one document (records); give a file of one document")
+	case err != nil:
+		return Document{}, err
+	case len(docs) == 0 && len(recErrs) > 0:
+		return Document{}, errors.New(recErrs[0].Reason)
+	case len(docs) == 0:
+		return Document{}, ErrNoText
+	}
+	return docs[0], nil
+}
+
+// ReadText reads the file at path as text whatever its name says (a YAML framework
+// file), as Read reads a .txt file: decompressed when the name ends in .gz, its
+// encoding detected, line ends made "\n", held to opts.MaxBytes, a named pipe or
+// device refused. Empty content is ErrEmpty; binary content ErrBinary.
+func ReadText(path string, opts Options) (string, error) {
+	opts = opts.withDefaults()
+	var text string
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(path), p)
+			}
+		}()
+		info, err := statFile(path)
+		if err != nil {
+			return openError(err)
+		}
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(info.Mode()))
+		}
+		gz := formatOf(path).gzip
+		if !gz && info.Size() > opts.MaxBytes {
+			return &TooLargeError{Size: info.Size(), Max: opts.MaxBytes}
+		}
+		fh, err := openFile(path)
+		if err != nil {
+			return openError(err)
+		}
+		defer fh.Close()
+		in := &input{file: File{Path: path, RelPath: filepath.Base(path)}, opts: opts, content: fh, size: info.Size(), gzip: gz}
+		data, err := in.bytes()
+		if err != nil {
+			return err
+		}
+		text, _, err = decodeText(data)
+		return err
+	}()
+	return text, err
 }
 
 // guarded runs a read, turning a panic in a reader into the file's error (a bug here
@@ -123,7 +208,7 @@ func guarded(name string, emit func(Document) error, read func(func(Document) er
 				err = emitErr
 				return
 			}
-			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, filepath.Base(name), p)
+			recErrs, err = nil, fmt.Errorf("%s %s: %v", errInternalPrefix, EscapeName(filepath.Base(name)), p)
 		}
 	}()
 	return read(guardedEmit)
@@ -159,7 +244,7 @@ func readFile(f File, opts Options, emit func(Document) error) ([]RecordError, e
 		return nil, err
 	}
 	if f.RelPath == "" {
-		f.RelPath = filepath.Base(f.Path)
+		f.RelPath, f.RawRelPath = escapedRel(filepath.Base(f.Path))
 	}
 	info, err := statFile(f.Path)
 	if err != nil {
@@ -244,7 +329,7 @@ func (in *input) bytes() ([]byte, error) {
 
 // records returns the decoded stream of a many-record file (see recordStream).
 func (in *input) records() (*recordReader, error) {
-	return recordStream(in.content, in.gzip, in.opts.MaxBytes)
+	return recordStream(in.content, in.gzip)
 }
 
 // readerAt gives random access to the content: the file itself, or its decompressed
@@ -262,7 +347,7 @@ func (in *input) readerAt() (io.ReaderAt, int64, error) {
 
 // document starts the Document of a one-document file.
 func (in *input) document(text, encoding string) Document {
-	return Document{ID: in.file.RelPath, Source: in.file.RelPath, Format: in.format, Encoding: encoding, Text: text}
+	return Document{ID: in.file.RelPath, Source: in.file.RelPath, SourceRaw: in.file.RawRelPath, Format: in.format, Encoding: encoding, Text: text}
 }
 
 // readText reads a plain text file as one document.

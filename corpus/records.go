@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +13,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
 )
 
@@ -25,9 +26,10 @@ type recordReader struct {
 }
 
 // recordStream prepares a JSONL or CSV file for streaming: it checks a gzip stream whole
-// first, then looks at the first 64 KiB for a byte order mark and for binary content.
+// first, then looks at the first 64 KiB for a byte order mark, for UTF-16 or UTF-32
+// without one, and for binary content.
 // Lines that are not UTF-8 are decoded one by one later (see decodeRecordBytes).
-func recordStream(fh io.ReadSeeker, gz bool, max int64) (*recordReader, error) {
+func recordStream(fh io.ReadSeeker, gz bool) (*recordReader, error) {
 	var r io.Reader = fh
 	if gz {
 		// The stream is checked whole before any record is emitted (a truncated file
@@ -59,8 +61,30 @@ func recordStream(fh io.ReadSeeker, gz bool, max int64) (*recordReader, error) {
 		return &recordReader{transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), EncodingUTF16LE}, nil
 	case bytes.HasPrefix(head, bomUTF16BE):
 		return &recordReader{transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), EncodingUTF16BE}, nil
-	case looksBinary(head):
-		return nil, ErrBinary
+	}
+	if enc, order := unmarkedUTF16or32(head); enc != "" {
+		n := len(head) / 4 * 4
+		if n >= 8 {
+			n -= 4 // whole code units, a pair split at the end left out
+		}
+		check := head[:n]
+		if _, ok := decodeUnmarked(check, enc, order); ok {
+			var dec *encoding.Decoder
+			switch enc {
+			case EncodingUTF32LE:
+				dec = utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM).NewDecoder()
+			case EncodingUTF32BE:
+				dec = utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM).NewDecoder()
+			case EncodingUTF16LE:
+				dec = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+			default:
+				dec = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+			}
+			return &recordReader{transform.NewReader(br, dec), enc}, nil
+		}
+	}
+	if looksBinary(head) {
+		return nil, binaryError(head)
 	}
 	return &recordReader{br, EncodingUTF8}, nil
 }
@@ -91,12 +115,12 @@ type recordSink struct {
 	emitted     int            // documents emitted
 	missingText int            // records without the text field at all
 	fieldsSeen  map[string]int // field names seen, for the "no text field" reason
-	ids         map[string]int // id -> record number that used it first
+	ids         *IDSet         // id -> record number that used it first
 	errs        []RecordError
 }
 
 func newRecordSink(f File, format string, opts Options, emit func(Document) error) *recordSink {
-	return &recordSink{f: f, format: format, opts: opts, emit: emit, unit: "line", fieldsSeen: map[string]int{}, ids: map[string]int{}}
+	return &recordSink{f: f, format: format, opts: opts, emit: emit, unit: "line", fieldsSeen: map[string]int{}, ids: NewIDSet()}
 }
 
 // recordFields is one record as its format parsed it: the fields written as strings
@@ -162,13 +186,12 @@ func (s *recordSink) add(n, line int, rec recordFields, enc string) error {
 		s.failID(id, line, fmt.Sprintf("empty %q field", s.opts.TextField))
 		return nil
 	}
-	if first, dup := s.ids[id]; dup {
+	if first, added := s.ids.Add(id, n); !added {
 		s.failID(id, line, fmt.Sprintf("duplicate id %q (first used by record %d); record skipped", id, first))
 		return nil
 	}
-	s.ids[id] = n
 
-	doc := Document{ID: id, Source: s.f.RelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
+	doc := Document{ID: id, Source: s.f.RelPath, SourceRaw: s.f.RawRelPath, Format: s.format, Encoding: enc, Text: normalizeNewlines(text)}
 	setMeta := func(k string, v Value) {
 		if doc.Meta == nil {
 			doc.Meta = map[string]Value{}
@@ -242,12 +265,20 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 	}
 	opts := in.opts
 	sink := newRecordSink(in.file, in.format, opts, emit)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), int(min(opts.MaxBytes, 1<<40))+1)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
+	lr := newLineReader(r, opts.MaxBytes)
+	for {
+		raw, line, err := lr.next()
+		var tooLong *recordTooLongError
+		switch {
+		case errors.Is(err, io.EOF):
+			return sink.finish()
+		case errors.As(err, &tooLong):
+			sink.fail(sink.next(), line, err.Error())
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
+		}
+		raw = bytes.TrimSpace(raw)
 		if len(raw) == 0 {
 			continue
 		}
@@ -266,13 +297,6 @@ func readJSONL(in *input, emit func(Document) error) ([]RecordError, error) {
 			return nil, err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("line %d is longer than --max-bytes %s", line+1, humanBytes(opts.MaxBytes))
-		}
-		return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
-	}
-	return sink.finish()
 }
 
 // parseJSONObject parses one JSON object: its strings as written, and its other
@@ -370,23 +394,22 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 		return nil, err
 	}
 	opts := in.opts
-	cr := csv.NewReader(r)
+	comma := byte(',')
 	if in.format == FormatTSV {
-		cr.Comma = '\t'
+		comma = '\t'
 	}
-	cr.LazyQuotes = true    // stray quotes in real exports should not cost whole rows
-	cr.FieldsPerRecord = -1 // a ragged row costs that row only; checked below
-	header, err := cr.Read()
+	sc := newCSVScanner(r, comma, opts.MaxBytes)
+	header, err := sc.next()
 	if errors.Is(err, io.EOF) {
 		return nil, ErrNoRecords
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the header row: %w", csvReason(err))
+		return nil, fmt.Errorf("cannot read the header row: %w", err)
 	}
-	names := make([]string, len(header))
+	names := make([]string, len(header.fields))
 	hasText := false
-	for i, h := range header {
-		name, _, err := decodeRecordBytes([]byte(h), r.enc)
+	for i, h := range header.fields {
+		name, _, err := decodeRecordBytes(h, r.enc)
 		if err != nil {
 			return nil, fmt.Errorf("header row: %w", err)
 		}
@@ -399,29 +422,33 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 
 	sink := newRecordSink(in.file, in.format, opts, emit)
 	for {
-		rec, err := cr.Read()
+		rec, err := sc.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
-			}
-			sink.fail(sink.next(), pe.StartLine, csvReason(err).Error())
+		line := rec.line
+		var tooLong *recordTooLongError
+		var unterminated *unterminatedQuoteError
+		switch {
+		case errors.As(err, &tooLong):
+			sink.fail(sink.next(), line, err.Error())
 			continue
+		case errors.As(err, &unterminated):
+			sink.fail(sink.next(), unterminated.line, err.Error())
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("read error after line %d: %w", line, plainErr(err))
 		}
 		n := sink.next()
-		if len(rec) != len(names) {
-			sink.fail(n, line, fmt.Sprintf("%d fields, but the header has %d", len(rec), len(names)))
+		if len(rec.fields) != len(names) {
+			sink.fail(n, line, fmt.Sprintf("%d fields, but the header has %d", len(rec.fields), len(names)))
 			continue
 		}
 		enc := r.enc
-		fields := recordFields{strs: make(map[string]string, len(rec))}
+		fields := recordFields{strs: make(map[string]string, len(rec.fields))}
 		bad := false
-		for i, v := range rec {
-			s, e, err := decodeRecordBytes([]byte(v), r.enc)
+		for i, v := range rec.fields {
+			s, e, err := decodeRecordBytes(v, r.enc)
 			if err != nil {
 				sink.fail(n, line, err.Error())
 				bad = true
@@ -440,13 +467,4 @@ func readCSV(in *input, emit func(Document) error) ([]RecordError, error) {
 		}
 	}
 	return sink.finish()
-}
-
-// csvReason drops the line prefix of a csv.ParseError; the caller names the line itself.
-func csvReason(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("malformed CSV: %w", pe.Err)
-	}
-	return err
 }

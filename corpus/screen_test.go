@@ -37,7 +37,7 @@ func TestScreenAgreesWithDiscover(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d, err := Discover([]string{dir})
+	d, err := Discover([]string{dir}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@ package output
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,9 +92,12 @@ var fixedColumns = func() map[string]bool {
 // title, ..., meta_extra), or is taken by a key earlier in byte order (Year before
 // year), get "meta_" before it, then "_2", "_3"... after it until the name is free,
 // taking keys in byte order. So doc_id and meta_doc_id give meta_doc_id_2 and meta_doc_id.
-func MetaColumns(rows []DocumentRow) MetaLayout {
+func MetaColumns(rows []DocumentRow) MetaLayout { return MetaColumnsOf(slices.Values(rows)) }
+
+// MetaColumnsOf is MetaColumns of a sequence of rows.
+func MetaColumnsOf(rows iter.Seq[DocumentRow]) MetaLayout {
 	stats := MetaStats{}
-	for _, r := range rows {
+	for r := range rows {
 		stats.Add(r.Meta)
 	}
 	return stats.Layout()
@@ -201,7 +206,14 @@ func parquetName(f reflect.StructField) string {
 // column, ExtraColumn; it is built at run time because the metadata keys belong to the
 // corpus.
 func WriteDocuments(dir, runID string, rows []DocumentRow) (MetaLayout, error) {
-	layout := MetaColumns(rows)
+	return WriteDocumentsOf(dir, runID, slices.Values(rows))
+}
+
+// WriteDocumentsOf is WriteDocuments of a sequence of rows, which it ranges over twice
+// (once for the metadata columns, once to write), so that the rows of a large corpus
+// can stream from disk instead of sitting in memory.
+func WriteDocumentsOf(dir, runID string, rows iter.Seq[DocumentRow]) (MetaLayout, error) {
+	layout := MetaColumnsOf(rows)
 	cols := layout.Columns
 	dt := reflect.TypeOf(DocumentRow{})
 	fields := make([]reflect.StructField, 0, dt.NumField()+len(cols)+1)
@@ -241,7 +253,7 @@ func WriteDocuments(dir, runID string, rows []DocumentRow) (MetaLayout, error) {
 		return layout, fmt.Errorf("write %s: %w", DocumentsTable, err)
 	}
 	v := reflect.New(rowType).Elem()
-	for _, r := range rows {
+	for r := range rows {
 		v.SetZero()
 		fv := reflect.ValueOf(r)
 		for i := 0; i < dt.NumField(); i++ {

@@ -61,6 +61,9 @@ type Error struct {
 	DocID  string `parquet:"doc_id"`
 	Stage  string `parquet:"stage"`
 	Error  string `parquet:"error"`
+	// SourceRaw is the file's path as the file system gives it, when it is not valid
+	// UTF-8 (Source escapes it, see corpus.EscapeName); null otherwise.
+	SourceRaw []byte `parquet:"source_raw,optional"`
 }
 
 // Run is one row of runs.parquet: one invocation of framealign run.
@@ -105,6 +108,9 @@ type DocumentRow struct {
 	// BaseSHA256 identifies what produced the rows that do not depend on the framework
 	// (entities, similarity): after a framework change they are kept.
 	BaseSHA256 string `parquet:"base_sha256"`
+	// SourceRaw is the file's path as the file system gives it, when it is not valid
+	// UTF-8 (Source and DocID escape it, see corpus.EscapeName); null otherwise.
+	SourceRaw []byte `parquet:"source_raw,optional"`
 	// Meta is the metadata by key; not a column itself.
 	Meta map[string]corpus.Value `parquet:"-"`
 }

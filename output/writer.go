@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -183,12 +183,20 @@ func RecoverCommit(dir string) error {
 		return fmt.Errorf("recover %s: %w", dir, err)
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), tmpMarker) {
+		if isOwnTemporary(e.Name()) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
 	return nil
 }
+
+// ownTemporary matches the temporary names tmpName gives (restamped tables included):
+// a table of the output contract and a run id. A user's own file in the folder, even
+// one whose name holds ".tmp-", is never one.
+var ownTemporary = regexp.MustCompile(`^\.(documents|scores|matches|phrases|entities|errors|runs)\.parquet\.tmp-[0-9]{8}T[0-9]{6}\.[0-9]{6}Z$`)
+
+// isOwnTemporary reports whether name is one of framealign's temporary tables.
+func isOwnTemporary(name string) bool { return ownTemporary.MatchString(name) }
 
 func writeFileSync(path string, data []byte) error {
 	f, err := os.Create(path)

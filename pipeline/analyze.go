@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/annotate"
@@ -116,14 +118,39 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 		phrases: phrases.NewExtractor(cfg.Framework.InstitutionalHeads), refSHA: sha256Hex(cfg.ReferenceText)}
 	base := sha256Hex(strings.Join([]string{a.refSHA, cfg.Version, s.Table().Version}, "\x00"))
 	a.keys = analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
-	refAnn, err := a.Annotate(ctx, cfg.ReferenceText)
-	if err != nil {
+	if a.refProfile, err = a.profile(ctx, cfg.ReferenceText); err != nil {
 		return nil, fmt.Errorf("annotate the reference: %w", err)
 	}
-	refMatches, _ := m.Find(cues.Document{Text: cfg.ReferenceText, Annotation: refAnn, Entities: r.Resolve(cfg.ReferenceText, refAnn)}, false)
-	a.refProfile = cues.Profile(cues.Score(cfg.Framework, refMatches, len(refAnn.Tokens)))
-	a.release(refAnn)
 	return a, nil
+}
+
+// profile is the dimension profile of a text (the reference's), annotated as the
+// corpus is: whole, or piece by piece when it is long (see chunkBytes).
+func (a *Analyzer) profile(ctx context.Context, text string) ([]float64, error) {
+	var all []cues.Match
+	tokens, sents := 0, 0
+	for _, c := range chunks(text, chunkBytes) {
+		piece := text[c[0]:c[1]]
+		ann, err := a.Annotate(ctx, piece)
+		var de *DocumentError
+		if errors.As(err, &de) && de.Reason == noWords && long(text) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found, _ := a.matcher.Find(cues.Document{Text: piece, Annotation: ann, Entities: a.resolver.Resolve(piece, ann)}, false)
+		for _, m := range found {
+			m.Sentence += sents
+			all = append(all, m)
+		}
+		tokens, sents = tokens+len(ann.Tokens), sents+len(ann.Sentences)
+		a.release(ann)
+	}
+	if tokens == 0 {
+		return nil, &DocumentError{Stage: StageAnnotate, Reason: noWords}
+	}
+	return cues.Profile(cues.Score(a.fw, all, tokens)), nil
 }
 
 // Document annotates and analyses one document and returns its rows: the whole
@@ -131,6 +158,9 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 // its previous analysis (see Prior). A failure of the document itself is a
 // *DocumentError; a cancelled ctx gives ctx's error.
 func (a *Analyzer) Document(ctx context.Context, doc corpus.Document, prior *Prior) (*Rows, error) {
+	if long(doc.Text) {
+		return a.AnalyseLong(ctx, doc, prior, nil)
+	}
 	ann, err := a.Annotate(ctx, doc.Text)
 	if err != nil {
 		return nil, err
@@ -162,7 +192,7 @@ func (a *Analyzer) Annotate(ctx context.Context, text string) (ann *annotate.Ann
 	case err != nil:
 		return nil, &DocumentError{Stage: StageAnnotate, Reason: err.Error()}
 	case len(ann.Tokens) == 0:
-		return nil, &DocumentError{Stage: StageAnnotate, Reason: "no words to analyse (the text is empty or only punctuation)"}
+		return nil, &DocumentError{Stage: StageAnnotate, Reason: noWords}
 	}
 	if a.store != nil {
 		a.store.Put(sha, text, ann)
@@ -189,67 +219,259 @@ func (a *Analyzer) Analyse(doc corpus.Document, ann *annotate.Annotation, prior 
 			rows, err = nil, &DocumentError{Stage: StageExtract, Reason: "an extractor crashed on this document: " + panicReason(r)}
 		}
 	}()
-	text, id := doc.Text, doc.ID
-	out := &Rows{Document: a.documentRow(doc)}
-	d := &out.Document
-	d.NTokens, d.NSentences = int64(len(ann.Tokens)), int64(len(ann.Sentences))
+	acc := a.newRowsBuilder(doc, prior)
+	acc.add(doc.Text, 0, ann)
+	return acc.finish(), nil
+}
 
-	var ents []entities.Entity
+// chunkBytes is the size above which a document is annotated and analysed in pieces of
+// at most this many bytes, cut at paragraph breaks (else at a sentence's end, else
+// between words), one piece at a time, so that a document's cost in memory is that of
+// a piece, not of its length: an annotation takes about 100 bytes a token, and 60 MB
+// of one-letter words are 30 million tokens. A piece is annotated as a document of its
+// own (so the fast engine gives exactly prose's annotation of each piece); its
+// offsets are shifted into the whole text and its sentences numbered on from the
+// pieces before, so the rows read as those of one document. No speech comes near the
+// size (the longest of the UN General Debate is 42 KB). A variable for tests.
+var chunkBytes = 1 << 20
+
+// long reports whether a document's text is analysed in pieces (see chunkBytes).
+func long(text string) bool { return len(text) > chunkBytes }
+
+// noWords is the reason of a document without a token.
+const noWords = "no words to analyse (the text is empty or only punctuation)"
+
+// AnalyseLong annotates and analyses a long document piece by piece (see chunkBytes),
+// each piece's annotation given back before the next is made. When sink is not nil,
+// it is handed the evidence rows of each piece as they are made (matches, phrases,
+// entities), and the Rows returned have only the document's row and its scores: so a
+// caller can write or spill them, and the memory a long document costs does not grow
+// with its evidence. A failure of the document is a *DocumentError; a cancelled ctx
+// gives ctx's error; a sink's error is returned as it is.
+func (a *Analyzer) AnalyseLong(ctx context.Context, doc corpus.Document, prior *Prior, sink func(*Rows) error) (*Rows, error) {
+	acc := a.newRowsBuilder(doc, prior)
+	for _, c := range chunks(doc.Text, chunkBytes) {
+		piece := doc.Text[c[0]:c[1]]
+		ann, err := a.Annotate(ctx, piece)
+		var de *DocumentError
+		if errors.As(err, &de) && de.Reason == noWords {
+			continue // a piece of punctuation only
+		}
+		if err != nil {
+			return nil, err
+		}
+		err = func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = &DocumentError{Stage: StageExtract, Reason: "an extractor crashed on this document: " + panicReason(r)}
+				}
+			}()
+			acc.add(piece, c[0], ann)
+			return nil
+		}()
+		a.release(ann)
+		if err != nil {
+			return nil, err
+		}
+		if sink != nil {
+			if err := sink(acc.out); err != nil {
+				return nil, err
+			}
+			acc.out.Matches, acc.out.Phrases, acc.out.Entities = nil, nil, nil
+		}
+	}
+	if acc.tokens == 0 {
+		return nil, &DocumentError{Stage: StageAnnotate, Reason: noWords}
+	}
+	return acc.finish(), nil
+}
+
+// chunks cuts text into pieces of at most max bytes: at the last paragraph break in
+// the second half of the window, else at the last sentence end there, else at the
+// last white space, else between two characters. It returns [start, end) offsets.
+func chunks(text string, max int) [][2]int {
+	var out [][2]int
+	for start := 0; start < len(text); {
+		end := len(text)
+		if end-start > max {
+			end = cutPoint(text, start, max)
+		}
+		out = append(out, [2]int{start, end})
+		start = end
+	}
+	return out
+}
+
+// cutPoint is where a piece that starts at start and may hold max bytes ends (see
+// chunks): after a separator, so that the next piece starts a paragraph, a sentence
+// or a word.
+func cutPoint(text string, start, max int) int {
+	window := text[start : start+max]
+	half := len(window) / 2
+	if i := strings.LastIndex(window, "\n\n"); i >= half {
+		return start + i + 2
+	}
+	best := -1
+	for _, sep := range []string{". ", ".\n", "! ", "? ", "\n"} {
+		if i := strings.LastIndex(window, sep); i >= half && i+len(sep) > best {
+			best = i + len(sep)
+		}
+	}
+	if best > 0 {
+		return start + best
+	}
+	if i := strings.LastIndexAny(window, " \t\n"); i > 0 {
+		return start + i + 1
+	}
+	end := start + max
+	for end > start+1 && !utf8.RuneStart(text[end]) { // not inside a character
+		end--
+	}
+	return end
+}
+
+// rowsBuilder gathers the rows of a document from its annotated pieces (one, or many
+// for a long document) and computes the document's numbers at the end.
+type rowsBuilder struct {
+	a         *Analyzer
+	doc       corpus.Document
+	prior     *Prior
+	out       *Rows
+	tokens    int
+	pieces    int
+	sents     int                   // sentences of the pieces so far: the first index of the next piece's
+	countries []string              // the countries the entities name, sorted
+	scores    []cues.DimensionScore // the pieces' scores summed (see add)
+	actors    map[int][]string      // with a prior: its countries by sentence of the document
+}
+
+func (a *Analyzer) newRowsBuilder(doc corpus.Document, prior *Prior) *rowsBuilder {
+	b := &rowsBuilder{a: a, doc: doc, prior: prior, out: &Rows{Document: a.documentRow(doc)}}
 	if prior != nil {
-		d.Countries, d.Similarity = orEmpty(prior.Countries), prior.Similarity
-		ents = prior.Actors
+		b.actors = entities.SentenceActors(prior.Actors)
+	}
+	return b
+}
+
+// add adds the rows of one annotated piece of the document, text, which starts at
+// byte off of the document.
+func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
+	a, id, out, sentOff := b.a, b.doc.ID, b.out, b.sents
+	actors := b.actors
+	var ents []entities.Entity // the piece's entities, by sentence of the piece
+	if b.prior != nil {
+		// The prior's (sentence and country code: all a cue's condition reads of them)
+		// that fall in this piece.
+		for _, e := range b.prior.Actors {
+			if e.Sentence >= sentOff && e.Sentence < sentOff+len(ann.Sentences) {
+				e.Sentence -= sentOff
+				ents = append(ents, e)
+			}
+		}
 	} else {
 		ents = a.resolver.Resolve(text, ann)
-		d.Countries = orEmpty(entities.Countries(ents))
 		for _, e := range ents {
-			row := output.Entity{DocID: id, SentenceIndex: int64(e.Sentence), CharStart: int64(e.Start),
-				CharEnd: int64(e.End), Text: text[e.Start:e.End], Label: e.Label, Canonical: e.Canonical}
+			row := output.Entity{DocID: id, SentenceIndex: int64(e.Sentence + sentOff), CharStart: int64(e.Start + off),
+				CharEnd: int64(e.End + off), Text: text[e.Start:e.End], Label: e.Label, Canonical: e.Canonical}
 			if e.ISO3 != "" {
 				iso := e.ISO3
 				row.ISO3 = &iso
 			}
 			out.Entities = append(out.Entities, row)
 		}
-		d.Similarity = a.similarity.Similarity(a.similarity.Vector(text))
+		b.countries = mergeSorted(b.countries, entities.Countries(ents))
+		local := entities.SentenceActors(ents)
+		actors = make(map[int][]string, len(local))
+		for s, codes := range local {
+			actors[s+sentOff] = codes
+		}
 	}
-	actors := entities.SentenceActors(ents)
 
 	// Only the entities' sentences and country codes count, which a prior analysis keeps.
 	matches, _ := a.matcher.Find(cues.Document{Text: text, Annotation: ann, Entities: ents}, false)
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
-			DocID: id, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence),
-			CharStart: int64(m.Start), CharEnd: int64(m.End), Text: text[m.Start:m.End],
+			DocID: id, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence + sentOff),
+			CharStart: int64(m.Start + off), CharEnd: int64(m.End + off), Text: text[m.Start:m.End],
 			Sentence: ann.SentenceText(text, m.Sentence), Negated: m.Negated,
-			Actors: orEmpty(actors[m.Sentence]),
+			Actors: orEmpty(actors[m.Sentence+sentOff]),
 		})
 	}
-	scores := cues.Score(a.fw, matches, len(ann.Tokens))
-	for _, s := range scores {
-		out.Scores = append(out.Scores, output.Score{DocID: id, Dimension: s.Dimension, Group: s.Group,
-			Hits: int64(s.Hits), NegatedHits: int64(s.NegatedHits), Sentences: int64(s.Sentences), Per1kTokens: s.Per1kTokens})
+	// A piece's scores add to the document's: hits and negated hits are counts, and
+	// sentences with a hit are counted within the piece that holds them whole.
+	piece := cues.Score(a.fw, matches, len(ann.Tokens))
+	if b.scores == nil {
+		b.scores = piece
+	} else {
+		for i := range piece {
+			b.scores[i].Hits += piece[i].Hits
+			b.scores[i].NegatedHits += piece[i].NegatedHits
+			b.scores[i].Sentences += piece[i].Sentences
+		}
 	}
-	d.Alignment = cues.Alignment(a.fw, scores)
-	d.ProfileSimilarity = cues.ProfileCosine(cues.Profile(scores), a.refProfile)
-
+	// A phrase's dimension is that of the first match over it; matches are in text
+	// order, so only those from the longest match's length before the phrase can be
+	// (all of them, for every phrase, cost the square of a long text's length).
+	longest := 0
+	for _, m := range matches {
+		longest = max(longest, m.End-m.Start)
+	}
 	for _, p := range a.phrases.Extract(text, ann) {
-		row := output.Phrase{DocID: id, SentenceIndex: int64(p.Sentence), CharStart: int64(p.Start),
-			CharEnd: int64(p.End), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
-			Actors: orEmpty(actors[p.Sentence])}
-		if dim := phrases.Dimension(p, matches); dim != "" {
+		row := output.Phrase{DocID: id, SentenceIndex: int64(p.Sentence + sentOff), CharStart: int64(p.Start + off),
+			CharEnd: int64(p.End + off), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
+			Actors: orEmpty(actors[p.Sentence+sentOff])}
+		lo := sort.Search(len(matches), func(k int) bool { return matches[k].Start >= p.Start-longest })
+		hi := sort.Search(len(matches), func(k int) bool { return matches[k].Start >= p.End })
+		if dim := phrases.Dimension(p, matches[lo:max(lo, hi)]); dim != "" {
 			row.Dimension = &dim
 		}
 		out.Phrases = append(out.Phrases, row)
 	}
-	return out, nil
+	b.tokens += len(ann.Tokens)
+	b.sents += len(ann.Sentences)
+	b.pieces++
+}
+
+// finish computes the document's numbers from everything added.
+func (b *rowsBuilder) finish() *Rows {
+	a, out := b.a, b.out
+	d := &out.Document
+	d.NTokens, d.NSentences = int64(b.tokens), int64(b.sents)
+	if b.prior != nil {
+		d.Countries, d.Similarity = orEmpty(b.prior.Countries), b.prior.Similarity
+	} else {
+		d.Countries = orEmpty(b.countries)
+		d.Similarity = a.similarity.Similarity(a.similarity.Vector(b.doc.Text))
+	}
+	scores := b.scores
+	switch {
+	case b.pieces == 0:
+		scores = cues.Score(a.fw, nil, b.tokens)
+	case b.pieces > 1: // one piece's scores are the document's, rates included
+		for i := range scores {
+			// The rate in the whole document, as cues.Score computes it.
+			scores[i].Per1kTokens = float64(scores[i].Hits) * 1000 / float64(b.tokens)
+		}
+	}
+	for _, s := range scores {
+		out.Scores = append(out.Scores, output.Score{DocID: b.doc.ID, Dimension: s.Dimension, Group: s.Group,
+			Hits: int64(s.Hits), NegatedHits: int64(s.NegatedHits), Sentences: int64(s.Sentences), Per1kTokens: s.Per1kTokens})
+	}
+	d.Alignment = cues.Alignment(a.fw, scores)
+	d.ProfileSimilarity = cues.ProfileCosine(cues.Profile(scores), a.refProfile)
+	return out
 }
 
 // documentRow is the part of a document's documents.parquet row known before it is
 // analysed: who it is, where it came from, and what analyses it.
 func (a *Analyzer) documentRow(doc corpus.Document) output.DocumentRow {
-	sha := sha256Hex(doc.Text)
+	return a.documentRowOf(doc, sha256Hex(doc.Text))
+}
+
+// documentRowOf is documentRow for a document whose text's hash is sha.
+func (a *Analyzer) documentRowOf(doc corpus.Document, sha string) output.DocumentRow {
 	return output.DocumentRow{
-		DocID: doc.ID, Source: doc.Source, Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,
+		DocID: doc.ID, Source: doc.Source, SourceRaw: rawName(doc.SourceRaw), Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,
 		// The reference article may also be a file of the corpus (as in examples/corpus):
 		// its row is marked too, so `not is_reference` leaves only the documents
 		// compared with it.
@@ -274,6 +496,29 @@ func panicReason(r any) string {
 			return reason
 		}
 	}
+}
+
+// mergeSorted is the sorted union of two sorted lists of distinct strings.
+func mergeSorted(a, b []string) []string {
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 func orEmpty(s []string) []string {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/framealign/framealign/extractors/annotate"
@@ -24,10 +27,19 @@ var annotationsBucket = []byte("annotations")
 // a bbolt file inside the output folder. bbolt writes copy-on-write pages and syncs
 // each transaction, so a process killed at any instant leaves the last committed
 // state, never a torn entry.
+//
+// The cache only saves time, so no state of its file may stop or crash a run. A file
+// that cannot be opened as a cache, or whose structure fails bbolt's consistency
+// check (garbled pages, a file cut short by a full disk or a copy), is set aside as
+// annotations.db.damaged-<time> and a new one started. Damage that shows only
+// later (bbolt panics on a garbled page, and faults on a page beyond the end of a
+// truncated file) turns the cache off for the rest of the run, and the file is set
+// aside when the cache is closed: the next run starts afresh.
 type Cache struct {
-	db  *bolt.DB
-	enc *zstd.Encoder
-	dec *zstd.Decoder
+	path string
+	db   *bolt.DB
+	enc  *zstd.Encoder
+	dec  *zstd.Decoder
 
 	puts    chan cacheEntry // entries waiting for the writer
 	written chan error      // the writer's last error, when it has stopped
@@ -37,63 +49,133 @@ type Cache struct {
 	// back through Release once their document is analysed.
 	raws   chan []byte
 	tokens chan []annotate.Token
+
+	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
+	setAside   string                 // where a damaged file was moved (at open, or at Close)
+	openDamage string                 // what was wrong with the file found at open
 }
 
 type cacheEntry struct {
 	key, blob []byte
 }
 
-// OpenCache opens (creating if needed) the annotation cache in dir. A cache file that
-// cannot be opened as one (damaged by a disk fault, or not a cache at all) is moved
-// aside and a new one started: it only saves time, and must never stop a run.
+// errDamaged marks a cache file that is not a sound bbolt file.
+var errDamaged = errors.New("damaged annotation cache")
+
+// OpenCache opens (creating if needed) the annotation cache in dir. A damaged cache
+// file is moved aside and a new one started (see Cache); an error is returned only
+// when no cache file can be created at all.
 func OpenCache(dir string) (*Cache, error) {
 	path := filepath.Join(dir, "annotations.db")
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: 2 * time.Second})
-	if err != nil && !errors.Is(err, bolt.ErrTimeout) {
-		aside := fmt.Sprintf("%s.damaged-%d", path, time.Now().Unix())
+	c := &Cache{path: path}
+	db, err := openBolt(path)
+	if errors.Is(err, errDamaged) || (err != nil && !errors.Is(err, bolt.ErrTimeout)) {
+		aside := damagedName(path)
 		if os.Rename(path, aside) == nil {
-			db, err = bolt.Open(path, 0o644, &bolt.Options{Timeout: 2 * time.Second})
+			c.setAside, c.openDamage = aside, strings.TrimPrefix(err.Error(), errDamaged.Error()+": ")
+			db, err = openBolt(path)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open annotation cache %s: %w", path, err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(annotationsBucket)
-		return err
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open annotation cache %s: %w", path, err)
-	}
 	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	dec, _ := zstd.NewReader(nil)
-	c := &Cache{db: db, enc: enc, dec: dec, puts: make(chan cacheEntry, 256), written: make(chan error, 1),
-		raws: make(chan []byte, 16), tokens: make(chan []annotate.Token, 64)}
+	c.db, c.enc, c.dec = db, enc, dec
+	c.puts, c.written = make(chan cacheEntry, 1024), make(chan error, 1)
+	c.raws, c.tokens = make(chan []byte, freeBuffers), make(chan []annotate.Token, freeBuffers)
 	go c.writer()
 	return c, nil
+}
+
+// openBolt checks the bbolt file at path (checkBoltFile: a damaged file is
+// errDamaged) and opens it with the annotations bucket ready.
+func openBolt(path string) (db *bolt.DB, err error) {
+	if err := checkBoltFile(path); err != nil {
+		return nil, fmt.Errorf("%w: %v", errDamaged, err)
+	}
+	err = guard(func() error {
+		var err error
+		if db, err = bolt.Open(path, 0o644, &bolt.Options{Timeout: 2 * time.Second}); err != nil {
+			return err
+		}
+		return db.Update(func(tx *bolt.Tx) error {
+			_, err := tx.CreateBucketIfNotExists(annotationsBucket)
+			return err
+		})
+	})
+	if err != nil && db != nil {
+		_ = guard(db.Close)
+		db = nil
+	}
+	return db, err
+}
+
+// damagedName is where a damaged cache file is moved: beside it, named for the time.
+func damagedName(path string) string {
+	return path + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+}
+
+// guard runs a cache operation, turning a panic or a memory fault (bbolt reads its
+// file through a memory map) into errDamaged.
+func guard(op func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %s", errDamaged, strings.ReplaceAll(fmt.Sprint(p), "\n", " "))
+		}
+	}()
+	return op()
+}
+
+// turnOff stops using the cache for the rest of the run after damage showed.
+func (c *Cache) turnOff(err error) {
+	reason := strings.TrimPrefix(err.Error(), errDamaged.Error()+": ")
+	c.damaged.CompareAndSwap(nil, &reason)
+}
+
+func (c *Cache) off() bool { return c.damaged.Load() != nil }
+
+// Damage says what happened to a damaged cache file during this run (found at open or
+// later) and where it was moved, or "" when the cache is sound.
+func (c *Cache) Damage() string {
+	switch r := c.damaged.Load(); {
+	case r != nil:
+		return fmt.Sprintf("the annotation cache %s was damaged (%s); it was not used for the rest of the run, is set aside as %s.damaged-<time> when the run ends, and a new one starts at the next run", c.path, *r, filepath.Base(c.path))
+	case c.setAside != "":
+		return fmt.Sprintf("the annotation cache was damaged (%s); it was moved to %s and a new one started", c.openDamage, c.setAside)
+	}
+	return ""
 }
 
 // writer stores entries in batches, one synced transaction per batch: a sync per
 // document would cost more than annotating it with the fast engine.
 func (c *Cache) writer() {
 	var firstErr error
-	batch := make([]cacheEntry, 0, 64)
+	batch := make([]cacheEntry, 0, 1024)
 	flush := func() {
-		if len(batch) == 0 {
+		if len(batch) == 0 || c.off() {
+			batch = batch[:0]
 			return
 		}
-		err := c.db.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(annotationsBucket)
-			for _, e := range batch {
-				if err := b.Put(e.key, e.blob); err != nil {
-					return err
+		err := guard(func() error {
+			return c.db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(annotationsBucket)
+				for _, e := range batch {
+					if err := b.Put(e.key, e.blob); err != nil {
+						return err
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		})
-		if err != nil && firstErr == nil {
+		switch {
+		case errors.Is(err, errDamaged):
+			c.turnOff(err)
+		case err != nil && firstErr == nil:
 			firstErr = err
 		}
+		clear(batch)
 		batch = batch[:0]
 	}
 	for e := range c.puts {
@@ -117,13 +199,21 @@ func (c *Cache) writer() {
 	c.written <- firstErr
 }
 
-// Close waits for the pending entries to be stored and closes the cache file.
+// Close waits for the pending entries to be stored and closes the cache file; a file
+// found damaged during the run is then moved aside.
 func (c *Cache) Close() error {
 	close(c.puts)
 	err := <-c.written
 	c.dec.Close()
-	if cerr := c.db.Close(); err == nil {
+	if cerr := guard(c.db.Close); err == nil {
 		err = cerr
+	}
+	if c.off() {
+		aside := damagedName(c.path)
+		if os.Rename(c.path, aside) == nil {
+			c.setAside = aside
+		}
+		return nil // damage is not a failure of the run
 	}
 	return err
 }
@@ -134,17 +224,27 @@ func cacheKey(contentSHA string) []byte { return []byte(annotationFormat + ":" +
 // it back with Release when done with it.
 func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	raw := take(c.raws)
-	defer func() { give(c.raws, raw[:0], 16<<20) }()
+	defer func() { give(c.raws, raw[:0], maxFreeRaw) }()
+	if c.off() {
+		return nil, nil
+	}
 	found := false
 	var err error
-	if verr := c.db.View(func(tx *bolt.Tx) error {
-		// Decompressed straight from the mapped page, valid during the transaction.
-		if v := tx.Bucket(annotationsBucket).Get(cacheKey(contentSHA)); v != nil {
-			found = true
-			raw, err = c.dec.DecodeAll(v, raw[:0])
-		}
-		return nil
-	}); verr != nil || !found {
+	verr := guard(func() error {
+		return c.db.View(func(tx *bolt.Tx) error {
+			// Decompressed straight from the mapped page, valid during the transaction.
+			if v := tx.Bucket(annotationsBucket).Get(cacheKey(contentSHA)); v != nil {
+				found = true
+				raw, err = c.dec.DecodeAll(v, raw[:0])
+			}
+			return nil
+		})
+	})
+	if errors.Is(verr, errDamaged) {
+		c.turnOff(verr)
+		return nil, nil
+	}
+	if verr != nil || !found {
 		return nil, verr
 	}
 	if err != nil {
@@ -152,7 +252,7 @@ func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	}
 	ann, spare, err := decodeAnnotation(raw, text, take(c.tokens))
 	if spare != nil {
-		give(c.tokens, spare[:0], 1<<20)
+		give(c.tokens, spare[:0], maxFreeTokens)
 	}
 	return ann, err
 }
@@ -161,10 +261,19 @@ func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 // caller keeps no reference to ann's tokens.
 func (c *Cache) Release(ann *annotate.Annotation) {
 	if ann != nil && ann.Tokens != nil {
-		give(c.tokens, ann.Tokens[:0], 1<<20)
+		give(c.tokens, ann.Tokens[:0], maxFreeTokens)
 		ann.Tokens = nil
 	}
 }
+
+// The free lists keep a few buffers, each of the size of a long speech at most: enough
+// for the workers to reuse them, while the pieces of a long document (hundreds of
+// thousands of tokens each) are not kept, which would hold hundreds of MB.
+const (
+	freeBuffers   = 16
+	maxFreeTokens = 1 << 16 // tokens: ten times the longest UN General Debate speech
+	maxFreeRaw    = 4 << 20 // bytes of a decompressed entry
+)
 
 // take returns a buffer from the free list, or nil.
 func take[T any](free chan []T) []T {
@@ -191,6 +300,9 @@ func give[T any](free chan []T, b []T, maxCap int) {
 // on disk once a batch holding it commits, at the latest when Close returns. An entry
 // lost to a crash before that costs its document one more annotation next time.
 func (c *Cache) Put(contentSHA, text string, ann *annotate.Annotation) {
+	if c.off() {
+		return
+	}
 	c.puts <- cacheEntry{key: cacheKey(contentSHA), blob: c.enc.EncodeAll(encodeAnnotation(ann, text), nil)}
 }
 

@@ -15,17 +15,13 @@ import (
 func (r *run) commit(ctx context.Context) (*Summary, error) {
 	sum := &r.sum
 	if r.prev != nil {
-		current := make(map[string]bool, len(r.docRows))
-		for _, d := range r.docRows {
-			current[d.DocID] = true
-		}
-		for id := range r.prev.docs {
-			if !current[id] && !isReferenceID(id) {
-				sum.Removed++
-			}
-		}
+		// doc_ids are unique in a run: the previous documents not met again are gone.
+		sum.Removed = r.prev.documents - r.prevSeen
 	}
-	sum.Documents = len(r.docRows)
+	if d := r.cache.Damage(); d != "" {
+		sum.Notices = append(sum.Notices, d)
+	}
+	sum.Documents = r.docs.n
 	sum.AnnotatorCalls = r.analyzer.Calls()
 	sort.SliceStable(r.errors, func(i, j int) bool {
 		if r.errors[i].Source != r.errors[j].Source {
@@ -36,9 +32,15 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 
 	// documents.parquet is written while the other tables are finished.
 	docsWritten := make(chan error, 1)
+	if err := r.docs.finish(); err != nil {
+		return nil, err
+	}
 	go func() {
-		layout, err := output.WriteDocuments(r.cfg.Out, r.id, r.docRows)
+		layout, err := output.WriteDocumentsOf(r.cfg.Out, r.id, r.docs.rows())
 		sum.MetaColumns, sum.MetaExtraKeys = len(layout.Columns), len(layout.Extra)
+		if err == nil {
+			err = r.docs.err
+		}
 		docsWritten <- err
 	}()
 	docsErr := sync.OnceValue(func() error { return <-docsWritten })
@@ -68,11 +70,15 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := r.files.finish(); err != nil {
+		return nil, err
+	}
 	names := append([]string{output.DocumentsTable}, r.tables.names()...)
 	if err := output.Commit(r.cfg.Out, r.id, names); err != nil {
 		return nil, err
 	}
-	r.tables = nil // committed: nothing to discard
+	r.tables, r.committed = nil, true // committed: nothing to discard
+	removeStates(r.stateDir, r.id)
 	sum.Tables = names
 	return sum, nil
 }

@@ -15,9 +15,16 @@ func ReferenceDocument(name, text string) corpus.Document {
 	return corpus.Document{ID: ref, Source: ref, Format: corpus.FormatTXT, Encoding: corpus.EncodingUTF8, Text: text}
 }
 
-// DuplicateIDError is the errors row of a document whose doc_id was already read from
-// the source first (the document read first is kept).
-func DuplicateIDError(d corpus.Document, first string) output.Error {
-	return output.Error{Source: d.Source, DocID: d.ID, Stage: StageRead,
-		Error: fmt.Sprintf("duplicate doc_id: %q was already read from %s", d.ID, first)}
+// DuplicateIDReason says why a document is not analysed whose doc_id another file,
+// read first, already gave: later and first name the two files as found (each with the
+// corpus folder it was found under).
+func DuplicateIDReason(id, later, first string) string {
+	return fmt.Sprintf("duplicate doc_id %q: %s gives the id that %s, read first, already has (doc_ids are paths relative to the folder given on the command line, or record ids); this document is not analysed: rename one, or give the folder that holds both", id, later, first)
+}
+
+// DuplicateIDError is the errors row of document d of the file later, whose doc_id
+// the file first, read before it, already gave (the document read first is kept).
+func DuplicateIDError(d corpus.Document, later, first string) output.Error {
+	return output.Error{Source: d.Source, SourceRaw: rawName(d.SourceRaw), DocID: d.ID, Stage: StageRead,
+		Error: DuplicateIDReason(d.ID, later, first)}
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/framealign/framealign/framework"
@@ -38,7 +39,8 @@ func TestRunWritesTheReferenceAndDuplicatesAsExported(t *testing.T) {
 	errs := readTable[output.Error](t, out, output.ErrorsTable)
 	dup := ref
 	dup.ID, dup.Source = "x", "b.jsonl"
-	if want := DuplicateIDError(dup, "a.jsonl"); len(errs) != 1 || errs[0] != want {
+	want := DuplicateIDError(dup, filepath.Join(root, "b.jsonl"), filepath.Join(root, "a.jsonl"))
+	if len(errs) != 1 || !reflect.DeepEqual(errs[0], want) {
 		t.Fatalf("errors = %+v, want %+v", errs, want)
 	}
 }

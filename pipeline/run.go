@@ -14,10 +14,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/annotate"
@@ -36,6 +39,7 @@ type Config struct {
 	MetaPattern   *corpus.MetaPattern  // file-name metadata, or nil
 	ReadOptions   corpus.Options       // text and id fields, size limit
 	Full          bool                 // re-analyse every document, ignoring previous output
+	FollowOutside bool                 // follow symbolic links that leave the corpus folders
 	Annotator     annotate.Annotator   // the annotation engine
 	Version       string               // framealign's version, part of what makes a row current
 	Progress      func(Progress)       // called from the writer as documents finish; may be nil
@@ -59,6 +63,8 @@ type Summary struct {
 	Skipped                                    int
 	Tokens                                     int64
 	AnnotatorCalls                             int // documents the annotation engine was run on (cache misses)
+	FilesRead                                  int // files opened and read
+	FilesUnchanged                             int // files whose stamp had not moved: their documents were reused without reading them
 	// MetaColumns is the number of metadata columns of documents.parquet; MetaExtraKeys
 	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
 	// its meta_extra column.
@@ -66,6 +72,9 @@ type Summary struct {
 	Elapsed                    time.Duration
 	Out                        string
 	Tables                     []string
+	// Notices are things the user should know that are no document's fault: a
+	// damaged annotation cache set aside, the output folder found inside the corpus.
+	Notices []string
 }
 
 // Stage names used in errors.parquet.
@@ -79,7 +88,7 @@ const (
 // Run analyses the corpus and replaces the tables in cfg.Out: it discovers and reads
 // the documents, annotates and analyses them on cfg.Workers workers each, writes the
 // rows in discovery order, and commits the tables when every document is done.
-func Run(ctx context.Context, cfg Config) (*Summary, error) {
+func Run(ctx context.Context, cfg Config) (sum *Summary, err error) {
 	r, err := openRun(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -90,14 +99,26 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	read := r.read(gctx, g)
 	annotated := stage(gctx, g, r.cfg.Workers, read, r.annotate)
 	analysed := stage(gctx, g, r.cfg.Workers, annotated, r.analyse)
-	g.Go(func() error { return r.write(gctx, analysed) })
+	g.Go(func() (err error) {
+		defer internalError("writing the tables", &err)
+		return r.write(gctx, analysed)
+	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	defer internalError("committing the tables", &err)
 	return r.commit(ctx)
+}
+
+// internalError, deferred, turns a panic of the run's own bookkeeping (a bug) into
+// the run's error: the run fails with a message, and the previous tables stand.
+func internalError(doing string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("internal error while %s (please report it): %s", doing, panicReason(p))
+	}
 }
 
 // run is the state of one run: what it was given, what it opened, and what the write
@@ -106,19 +127,27 @@ type run struct {
 	cfg      Config
 	started  time.Time
 	id       string
+	stateDir string // OUT/.framealign
 	disc     *corpus.Discovery
 	lock     *lock
 	cache    *Cache
 	analyzer *Analyzer
 	prev     *previous // the last run's output, or nil
 	tables   *runTables
-	// inflight bounds the documents in memory between the read and the write stages.
-	inflight chan struct{}
+	// inflight bounds the documents in memory between the read and the write stages,
+	// and inflightText the bytes of their texts (see textBudget).
+	inflight     chan struct{}
+	inflightText *semaphore.Weighted
 
 	// Gathered by the write stage, read by commit.
-	sum     Summary
-	errors  []output.Error
-	docRows []output.DocumentRow
+	sum      Summary
+	errors   []output.Error
+	docs     *docSpill // the documents rows, on disk until the commit
+	prevSeen int       // documents of the previous run met again (to count the removed ones)
+
+	files     *stateWriter // what this run learns of each file, for the next (see filestate.go)
+	committed bool
+	state     *stateReader // what the previous run learnt, or nil
 }
 
 // openRun checks the configuration, discovers the corpus and opens what the run
@@ -134,7 +163,15 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	if cfg.Annotator == nil {
 		return nil, errors.New("no annotation engine")
 	}
-	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8)}
+	// Every document's text is valid UTF-8 with words in it (corpus makes it so); the
+	// reference, given as text, is held to the same, or the extractors fail on it.
+	switch {
+	case !utf8.ValidString(cfg.ReferenceText):
+		return nil, fmt.Errorf("reference %s: not valid UTF-8 text", cfg.ReferenceName)
+	case strings.TrimSpace(cfg.ReferenceText) == "":
+		return nil, fmt.Errorf("reference %s: no text", cfg.ReferenceName)
+	}
+	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8), inflightText: semaphore.NewWeighted(textBudget)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")
 	opened := r
 	defer func() {
@@ -143,14 +180,19 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		}
 	}()
 	// Discovery first: a mistyped corpus path must not leave an empty output folder.
-	if r.disc, err = corpus.Discover(cfg.Roots); err != nil {
+	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
 		return nil, err
 	}
 	stateDir := filepath.Join(cfg.Out, ".framealign")
+	r.stateDir = stateDir
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
 	if r.lock, err = acquireLock(stateDir); err != nil {
+		return nil, err
+	}
+	removeStaleSpills(stateDir)
+	if r.docs, err = newDocSpill(stateDir, r.id); err != nil {
 		return nil, err
 	}
 	if err := output.RecoverCommit(cfg.Out); err != nil {
@@ -189,10 +231,23 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		prev.start(r.analyzer.keys)
 		r.prev = prev
 	}
+	fingerprint := stateFingerprint(cfg)
+	if r.prev != nil {
+		r.state = openState(cfg.Out, stateDir, fingerprint)
+	}
+	if r.files, err = newStateWriter(stateDir, r.id, fingerprint, r.started.Add(-racyWindow).UnixNano()); err != nil {
+		return nil, err
+	}
 
 	r.sum = Summary{RunID: r.id, Out: cfg.Out, Skipped: len(r.disc.Skipped), Failed: len(r.disc.Problems)}
+	for _, s := range r.disc.Skipped {
+		if s.Reason == corpus.SkippedOutput {
+			r.sum.Notices = append(r.sum.Notices, fmt.Sprintf("the output folder %s is inside the corpus: its files are not read as documents (counted as skipped)", cfg.Out))
+			break
+		}
+	}
 	for _, p := range r.disc.Problems {
-		r.errors = append(r.errors, output.Error{Source: p.RelPath, DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
+		r.errors = append(r.errors, output.Error{Source: p.RelPath, SourceRaw: rawName(p.RawRelPath), DocID: p.RelPath, Stage: StageDiscover, Error: p.Reason})
 	}
 	if r.tables, err = openTables(cfg.Out, r.id, r.prev); err != nil {
 		return nil, err
@@ -211,22 +266,48 @@ func (r *run) close() {
 	if r.cache != nil {
 		r.cache.Close()
 	}
+	if r.docs != nil {
+		r.docs.remove()
+	}
+	r.state.close()
+	if r.files != nil && !r.committed {
+		r.files.abort()
+	}
 	if r.lock != nil {
 		r.lock.release()
 	}
 }
 
+// racyWindow: a file whose stamp changed this shortly before the run started (or
+// during it) is not trusted by its stamp at the next run, which reads it again: a
+// second change within the same tick of the file system's clock would not show.
+// A variable for tests.
+var racyWindow = 2 * time.Second
+
+// textBudget is the most text in flight between the read and the write stages: a
+// few long documents may be read ahead, not dozens (4 x workers + 8 documents of up
+// to --max-bytes each). A document larger than the budget takes all of it.
+const textBudget = 256 << 20
+
+// textWeight is what an item's text takes of textBudget.
+func textWeight(it *item) int64 { return min(int64(len(it.doc.Text)), textBudget) }
+
 // item is one document in flight through the stages.
 type item struct {
 	seq     int
+	file    int // the index of the file it came from in the discovery, -1 for the reference
 	doc     corpus.Document
+	content string // the content hash of a document replayed without its text (see filestate.go)
+	readErr bool   // err is the file's own read error (a record error, or why the file cannot be used)
 	status  string // statusAdded, statusChanged or statusUnchanged
 	reuse   bool   // unchanged since the previous run: rows are copied, not recomputed
 	rescore bool   // only the framework changed: the previous analysis's framework-independent part stands
 	ann     *annotate.Annotation
 	rows    *Rows
-	err     *output.Error
-	files   int // files finished when this item was emitted (for progress)
+	// evidence holds a long document's evidence rows on disk (rows has none then).
+	evidence *evidenceSpill
+	err      *output.Error
+	files    int // files finished when this item was emitted (for progress)
 }
 
 const (
@@ -236,6 +317,11 @@ const (
 )
 
 func isReferenceID(id string) bool { return len(id) > 10 && id[:10] == "reference/" }
+
+// sha256Sum hashes s in place, as sha256Hex does.
+func sha256Sum(s string) [32]byte {
+	return sha256.Sum256(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
 
 // sha256Hex hashes s in place: a document's text is not copied to be hashed
 // (sha256 only reads the bytes).

@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -245,6 +248,9 @@ func TestRunTurnsAPanickingDocumentIntoAnErrorRow(t *testing.T) {
 	if !strings.Contains(errs[0].DocID, "RWA_69_2014") {
 		t.Errorf("error row names %q", errs[0].DocID)
 	}
+	if strings.Contains(errs[0].Error, "\n") || strings.Contains(errs[0].Error, "goroutine") {
+		t.Errorf("the reason is not one line: %q", errs[0].Error)
+	}
 	if docs := readTable[docRow](t, out, output.DocumentsTable); len(docs) != 4 {
 		t.Errorf("documents = %d, want the other 3 speeches and the reference", len(docs))
 	}
@@ -336,20 +342,60 @@ func TestRerunAnalysesOnlyWhatChanged(t *testing.T) {
 	assertSameAsFullRun(t, cfg, out, "last file removed", nil)
 }
 
+// liveFramealign starts a process whose program is called framealign (a copy of
+// sleep) and returns its PID; it is killed when the test ends.
+func liveFramealign(t *testing.T) int {
+	t.Helper()
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	b, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(t.TempDir(), "framealign")
+	if err := os.WriteFile(prog, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(prog, "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd.Process.Pid
+}
+
 func TestRunRefusesAFolderLockedByALiveRun(t *testing.T) {
 	out := t.TempDir()
 	state := filepath.Join(out, ".framealign")
 	os.MkdirAll(state, 0o755)
-	// PID 1 is always alive.
-	os.WriteFile(filepath.Join(state, "lock"), []byte("1\n2026-01-01T00:00:00Z\n"), 0o644)
+	lockPath := filepath.Join(state, "lock")
+	pid := liveFramealign(t)
+	abs, _ := filepath.Abs(out)
+	// A lock written by that process (its start time as the kernel counts it) holds.
+	os.WriteFile(lockPath, []byte(fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n%s\n%s\n", pid, procStartTicks(pid), abs)), 0o644)
 	_, err := Run(context.Background(), testConfig(t, []string{copyCorpus(t)}, out))
-	if err == nil || !strings.Contains(err.Error(), "PID 1") {
-		t.Fatalf("err = %v, want a message naming PID 1", err)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("PID %d", pid)) || !strings.Contains(err.Error(), lockPath) {
+		t.Fatalf("err = %v, want a message naming PID %d and the lock file", err, pid)
 	}
-	// A lock left by a dead process is taken over.
-	os.WriteFile(filepath.Join(state, "lock"), []byte("999999999\n"), 0o644)
-	if _, err := Run(context.Background(), testConfig(t, []string{copyCorpus(t)}, out)); err != nil {
-		t.Fatalf("stale lock not taken over: %v", err)
+	// So does a lock of an older framealign (PID and time only) naming a framealign process.
+	os.WriteFile(lockPath, []byte(fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n", pid)), 0o644)
+	if _, err := Run(context.Background(), testConfig(t, []string{copyCorpus(t)}, out)); !errors.Is(err, ErrLocked) {
+		t.Fatalf("old-format lock of a live framealign: %v", err)
+	}
+	// Taken over: a dead PID; a live PID that is not framealign (PID 1); the PID of a
+	// framealign started after the lock was written; a lock that names another folder.
+	for _, stale := range []string{
+		"999999999\n",
+		"1\n2026-01-01T00:00:00Z\n",
+		fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n1\n%s\n", pid, abs),
+		fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n%s\n/elsewhere/out\n", pid, procStartTicks(pid)),
+	} {
+		os.WriteFile(lockPath, []byte(stale), 0o644)
+		if _, err := Run(context.Background(), testConfig(t, []string{copyCorpus(t)}, out)); err != nil {
+			t.Fatalf("stale lock %q not taken over: %v", stale, err)
+		}
 	}
 }
 

@@ -82,7 +82,7 @@ func isOutputFolder(path string) bool {
 // concordFramework is the framework whose matches are listed: one dimension, "cue",
 // holding --cue, or the framework's --dimension (plus --cue).
 func concordFramework(c *cli.Context) (*framework.Framework, error) {
-	base, err := loadFramework(c.String("framework"))
+	base, err := loadFramework(c.String("framework"), corpus.DefaultMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	disc, err := corpus.Discover(c.Args().Slice())
+	disc, err := corpus.Discover(c.Args().Slice(), corpus.DiscoverOptions{})
 	if err != nil {
 		return nil, 0, err
 	}

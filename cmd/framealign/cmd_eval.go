@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/cues"
 	"github.com/framealign/framealign/framework"
 
@@ -62,7 +63,7 @@ type goldFile struct {
 }
 
 func evalDimensions(c *cli.Context, paths []string) error {
-	fw, err := loadFramework(c.String("framework"))
+	fw, err := loadFramework(c.String("framework"), corpus.DefaultMaxBytes)
 	if err != nil {
 		return err
 	}

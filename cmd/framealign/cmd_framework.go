@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/cues"
 	"github.com/framealign/framealign/framework"
 )
@@ -43,10 +43,11 @@ func frameworkCommand() *cli.Command {
 func frameworkShowAction(c *cli.Context) error {
 	data := framework.DefaultYAML()
 	if path := c.String("framework"); path != "" {
-		var err error
-		if data, err = os.ReadFile(path); err != nil {
-			return fmt.Errorf("read framework %s: %w", path, err)
+		text, err := corpus.ReadText(path, corpus.Options{})
+		if err != nil {
+			return fmt.Errorf("framework %s: %w", path, err)
 		}
+		data = []byte(text)
 	}
 	_, err := c.App.Writer.Write(data)
 	return err
@@ -57,11 +58,11 @@ func frameworkCheckAction(c *cli.Context) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("framework check takes one FILE")}
 	}
 	path := c.Args().First()
-	data, err := os.ReadFile(path)
+	text, err := corpus.ReadText(path, corpus.Options{})
 	if err != nil {
-		return fmt.Errorf("read framework %s: %w", path, err)
+		return fmt.Errorf("framework %s: %w", path, err)
 	}
-	fw, problems := framework.Parse(data)
+	fw, problems := framework.Parse([]byte(text))
 	for _, p := range problems {
 		fmt.Fprintf(c.App.Writer, "%s:%d: %s\n", path, p.Line, p.Message)
 	}

@@ -36,9 +36,10 @@ type runOptions struct {
 	TextField   string
 	IDField     string
 	Sheet       string
-	MaxBytes    int64
+	MaxBytes    string
 	Engine      string
 	Full        bool
+	FollowOut   bool
 	Strict      bool
 	Quiet       bool
 	CPUProfile  string
@@ -70,9 +71,10 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Destination: &o.TextField, Value: "text", Usage: "JSONL/CSV field holding the text"},
 			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Destination: &o.IDField, Value: "id", Usage: "JSONL/CSV field holding the document id"},
 			&cli.StringFlag{Name: "sheet", EnvVars: env("sheet"), Destination: &o.Sheet, Usage: "worksheet of .xlsx files to read (default: the first)"},
-			&cli.Int64Flag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: corpus.DefaultMaxBytes, Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV record"},
+			&cli.StringFlag{Name: "max-bytes", EnvVars: env("max-bytes"), Destination: &o.MaxBytes, Value: "64MB", Usage: "largest document: a one-document file (or its decompressed content), or one JSONL/CSV/XLSX record; bytes or a size such as 64MB or 1GiB, at most 2GB"},
 			&cli.StringFlag{Name: "engine", EnvVars: env("engine"), Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), " or ")},
 			&cli.BoolFlag{Name: "full", EnvVars: env("full"), Destination: &o.Full, Usage: "re-analyse every document, ignoring the previous run"},
+			&cli.BoolFlag{Name: "follow-outside", EnvVars: env("follow-outside"), Destination: &o.FollowOut, Usage: "follow symbolic links that lead outside the corpus folders (by default they are listed in errors and not read)"},
 			&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Destination: &o.Strict, Usage: "exit 3 when any document fails"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Destination: &o.Quiet, Usage: "no progress and no summary"},
 			&cli.StringFlag{Name: "summary-json", EnvVars: env("summary-json"), Destination: &o.SummaryJSON, Usage: "write the run's counts to this file as JSON, for a scheduler or a monitoring script"},
@@ -120,6 +122,9 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	case err != nil:
 		return err
 	}
+	for _, n := range sum.Notices { // even with --quiet: they need the user's attention
+		fmt.Fprintln(stderr, "framealign: warning:", n)
+	}
 	if !o.Quiet {
 		printSummary(stdout, sum)
 	}
@@ -140,20 +145,28 @@ func (o runOptions) config() (pipeline.Config, error) {
 	if len(o.Corpus) == 0 {
 		return pipeline.Config{}, errors.New("give at least one corpus folder or file")
 	}
-	if o.MaxBytes <= 0 || o.MaxBytes > math.MaxInt32 {
-		return pipeline.Config{}, fmt.Errorf("--max-bytes %d: give a size from 1 byte to 2 GiB, the largest document framealign handles", o.MaxBytes)
+	maxBytes := int64(corpus.DefaultMaxBytes)
+	if o.MaxBytes != "" {
+		var err error
+		if maxBytes, err = parseMaxBytes(o.MaxBytes); err != nil {
+			return pipeline.Config{}, err
+		}
 	}
-	fw, err := loadFramework(o.Framework)
+	readOpts := corpus.Options{TextField: o.TextField, IDField: o.IDField, Sheet: o.Sheet, MaxBytes: maxBytes}
+	fw, err := loadFramework(o.Framework, maxBytes)
 	if err != nil {
 		return pipeline.Config{}, err
 	}
 	refName, refText := framework.DefaultReference()
 	if o.Reference != "" {
-		b, err := os.ReadFile(o.Reference)
+		// Read as a corpus file is: a PDF's text layer, an HTML page's text, a
+		// Windows-1252 file decoded; empty, binary or unreadable is an error now,
+		// before any work.
+		doc, err := corpus.ReadDocument(o.Reference, readOpts)
 		if err != nil {
-			return pipeline.Config{}, fmt.Errorf("--reference: %w", err)
+			return pipeline.Config{}, fmt.Errorf("--reference %s: %w", o.Reference, err)
 		}
-		refName, refText = filepath.Base(o.Reference), string(b)
+		refName, refText = filepath.Base(o.Reference), doc.Text
 	}
 	var mp *corpus.MetaPattern
 	if o.MetaPattern != "" {
@@ -168,8 +181,8 @@ func (o runOptions) config() (pipeline.Config, error) {
 	return pipeline.Config{
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
-		ReadOptions: corpus.Options{TextField: o.TextField, IDField: o.IDField, Sheet: o.Sheet, MaxBytes: o.MaxBytes},
-		Full:        o.Full, Annotator: engine, Version: buildVersion(),
+		ReadOptions: readOpts,
+		Full:        o.Full, FollowOutside: o.FollowOut, Annotator: engine, Version: buildVersion(),
 	}, nil
 }
 
@@ -204,12 +217,22 @@ func startProfiles(cpu, mem string) (stop func(), err error) {
 	return stop, nil
 }
 
-// loadFramework returns the framework in path, or the embedded default for "".
-func loadFramework(path string) (*framework.Framework, error) {
+// loadFramework returns the framework in path, or the embedded default for "". The
+// file is read as a corpus text file is (decoded, held to maxBytes, a device or pipe
+// refused), so that --framework /dev/zero cannot read without end.
+func loadFramework(path string, maxBytes int64) (*framework.Framework, error) {
 	if path == "" {
 		return framework.Default(), nil
 	}
-	return framework.Load(path) // its errors name the file, and each problem's line
+	text, err := corpus.ReadText(path, corpus.Options{MaxBytes: maxBytes})
+	if err != nil {
+		return nil, fmt.Errorf("framework %s: %w", path, err)
+	}
+	fw, problems := framework.Parse([]byte(text))
+	if len(problems) > 0 {
+		return nil, &framework.ProblemsError{Path: path, Problems: problems} // each problem with its line
+	}
+	return fw, nil
 }
 
 // errWriter is where a command writes progress and warnings.
@@ -231,6 +254,7 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		s.Added, s.Changed, s.Unchanged, s.Removed, s.Failed, s.Skipped)
 	fmt.Fprintf(w, "  %d tokens in %s (%.0f tokens/s), annotated %d documents (the rest from the cache or unchanged)\n",
 		s.Tokens, s.Elapsed.Round(time.Millisecond), rate, s.AnnotatorCalls)
+	fmt.Fprintf(w, "  files read %d, unchanged and not opened %d\n", s.FilesRead, s.FilesUnchanged)
 	fmt.Fprintf(w, "  tables: %s\n", strings.Join(s.Tables, ", "))
 	if s.MetaExtraKeys > 0 {
 		fmt.Fprintf(w, "  metadata: %d keys; the %d held by the most documents are columns, the other %d are in the JSON column meta_extra\n",

@@ -619,6 +619,15 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 		settings = m.settings(doc, toks, hits)
 	}
 
+	// The longest hit of each phrase: a NEAR cue looks for the other phrase's hits in
+	// a window around each hit of its own (hits are in text order), not through all of
+	// them, which on a text of nothing but the two phrases costs the square of its length.
+	longest := make([]int, len(hits))
+	for p, hs := range hits {
+		for _, h := range hs {
+			longest[p] = max(longest[p], h.last-h.first)
+		}
+	}
 	var cands, vetoes []candidate
 	for ci := range m.cues {
 		c := &m.cues[ci]
@@ -630,8 +639,14 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 					sps = []span{h}
 				} else {
 					for _, other := range c.others {
-						for _, o := range hits[other] {
-							if toks[o.first].sentence == sent && o.first-h.last <= c.near && h.first-o.last <= c.near {
+						others := hits[other]
+						from := h.first - c.near - longest[other] // no hit starting before it ends near h
+						lo := sort.Search(len(others), func(k int) bool { return others[k].first >= from })
+						for _, o := range others[lo:] {
+							if o.first-h.last > c.near {
+								break // and none after it
+							}
+							if toks[o.first].sentence == sent && h.first-o.last <= c.near {
 								sps = append(sps, span{min(h.first, o.first), max(h.last, o.last)})
 							}
 						}
@@ -753,10 +768,12 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 // excluded returns the first of the cue's exclusions that occurs in the sentence, or "".
 func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) string {
 	for _, ex := range c.excludes {
-		for _, h := range hits[ex.phrase] {
-			if toks[h.first].sentence == sent {
-				return ex.src
-			}
+		// Hits are in text order, so in sentence order: the first in the sentence or
+		// after it tells.
+		hs := hits[ex.phrase]
+		k := sort.Search(len(hs), func(k int) bool { return toks[hs[k].first].sentence >= sent })
+		if k < len(hs) && toks[hs[k].first].sentence == sent {
+			return ex.src
 		}
 	}
 	return ""
@@ -784,14 +801,22 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 		return ca.cue < cb.cue
 	})
 	var out []Match
-	var kept []span
+	// The tokens the kept candidates of the current dimension and sentence cover: a
+	// candidate overlaps a kept one exactly when it covers one of them. (A list of the
+	// kept spans, checked one by one, costs the square of their number, and a sentence
+	// of a hundred thousand "win-win"s has that many.)
+	covered := make([]bool, len(toks))
+	var touched []int32
 	for i, c := range cands {
 		if i == 0 || dimOf(c) != dimOf(cands[i-1]) || c.sent != cands[i-1].sent {
-			kept = kept[:0]
+			for _, t := range touched {
+				covered[t] = false
+			}
+			touched = touched[:0]
 		}
 		overlaps := false
-		for _, k := range kept {
-			if c.sp.first < k.last && k.first < c.sp.last {
+		for t := c.sp.first; t < c.sp.last; t++ {
+			if covered[t] {
 				overlaps = true
 				break
 			}
@@ -799,7 +824,10 @@ func (m *Matcher) resolve(cands []candidate, toks []matchToken) []Match {
 		if overlaps {
 			continue
 		}
-		kept = append(kept, c.sp)
+		for t := c.sp.first; t < c.sp.last; t++ {
+			covered[t] = true
+			touched = append(touched, int32(t))
+		}
 		out = append(out, Match{
 			Dimension: m.fw.Dimensions[dimOf(c)].ID,
 			Cue:       m.cues[c.cue].src,

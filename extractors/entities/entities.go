@@ -148,7 +148,10 @@ func (r *Resolver) namesSomethingElse(words []word, i, end int, e *gazEntry) boo
 // goes on to say where the body works ("Fact-Finding Mission on Myanmar").
 func (r *Resolver) orgRun(words []word, from int) (start, end int) {
 	start, end = from, from
-	for start < len(words) && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
+	// At most 8 leading articles and titles, as the run itself: orgRun is asked at
+	// every word, and a text of nothing but "a a a ..." would otherwise cost the
+	// square of its length.
+	for start < len(words) && start < from+8 && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
 		start++
 	}
 	rare := 0      // words of the run the corpus never writes in lower case

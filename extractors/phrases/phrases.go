@@ -151,6 +151,9 @@ func (e *Extractor) Extract(text string, ann *annotate.Annotation) []Phrase {
 	return out
 }
 
+// maxModifiers bounds the tokens a phrase's modifiers span on either side of a head.
+const maxModifiers = 64
+
 // modifiesLaterHead reports whether the singular noun toks[i] is a modifier coordinated
 // with others before a later institutional head ("dialogue and cooperation mechanism")
 // rather than a head of its own: a conjunction or comma follows it and the run of
@@ -160,7 +163,10 @@ func (e *Extractor) modifiesLaterHead(toks []annotate.Token, i int, hd func(int)
 		return false
 	}
 	last := -1
-	for j := i + 1; j < len(toks) && toks[j].Sentence == toks[i].Sentence; j++ {
+	// A list of modifiers is never longer than maxModifiers tokens; without the bound a
+	// sentence of nothing but "dialogue and cooperation ..." costs the square of its
+	// length.
+	for j := i + 1; j < len(toks) && j <= i+maxModifiers && toks[j].Sentence == toks[i].Sentence; j++ {
 		tag := toks[j].Tag
 		if j == i+1 && tag != "CC" && tag != "," {
 			return false
@@ -182,7 +188,7 @@ func (e *Extractor) modifiesLaterHead(toks []annotate.Token, i int, hd func(int)
 func (e *Extractor) extendLeft(toks []annotate.Token, h, floor int) int {
 	first := h
 	sawCC := false // a comma joins modifiers only in a list closed by a conjunction
-	for j := h - 1; j >= floor && toks[j].Sentence == toks[h].Sentence; j-- {
+	for j := h - 1; j >= floor && j >= h-maxModifiers && toks[j].Sentence == toks[h].Sentence; j-- {
 		t := &toks[j]
 		if t.Tag != "," && !hasWordChar(t.Text) {
 			return first // prose tags quotes as JJ, CD or even VBP
