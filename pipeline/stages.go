@@ -187,7 +187,7 @@ func newIDRegistry(ref string) *idRegistry {
 // claim takes id for a document of file fi, or says why it cannot be had.
 func (r *idRegistry) claim(id string, fi int, files []corpus.File) string {
 	if id == r.ref {
-		return fmt.Sprintf("duplicate doc_id %q: it is the reference document's id (--reference); this document of %s is not analysed: give it another id", id, files[fi].Display())
+		return ReferenceIDReason(id, files[fi].Display())
 	}
 	first, added := r.first.Add(id, fi)
 	if added {

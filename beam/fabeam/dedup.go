@@ -69,7 +69,11 @@ func (f *dedupFn) ProcessElement(ctx context.Context, _ string, iter func(*DocIn
 			continue
 		}
 		kept = append(kept, d)
-		emit(errorDoc(pipeline.DuplicateIDError(d.document(), first.Source), d.Input))
+		firstPath := first.Path
+		if first.Input < 0 { // the reference, read before any file
+			firstPath = ""
+		}
+		emit(errorDoc(pipeline.DuplicateIDError(d.document(), d.Path, firstPath), d.Input))
 	}
 }
 

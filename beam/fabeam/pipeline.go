@@ -122,9 +122,11 @@ func Build(s beam.Scope, cfg Config) (Outputs, error) {
 	// One document per doc_id; the reference is added after, as `framealign run`
 	// reads it apart from the corpus.
 	us := s.Scope("dedup")
-	deduped := beam.ParDo(us, &dedupFn{}, beam.GroupByKey(us, beam.ParDo(us, keyDoc, docs)))
+	// The reference goes through the dedup too, read before any file, so that a record
+	// with its id is an errors row as in `framealign run`.
 	ref := pipeline.ReferenceDocument(cfg.ReferenceName, cfg.ReferenceText)
-	all := beam.Flatten(us, deduped, beam.Create(us, docIn(ref, -1, 0)))
+	docs = beam.Flatten(us, docs, beam.Create(us, docIn(ref, ref.Source, -1, 0)))
+	all := beam.ParDo(us, &dedupFn{}, beam.GroupByKey(us, beam.ParDo(us, keyDoc, docs)))
 
 	// Annotate, analyse and write.
 	ws := s.Scope("analyse+write")
@@ -144,9 +146,16 @@ func Build(s beam.Scope, cfg Config) (Outputs, error) {
 	committed := beam.ParDo(cs, &commitFn{Out: cfg.Out, RunID: cfg.RunID, StartedAt: started.UnixMicro(),
 		Version: cfg.Version, Engine: engineName, FwSHA: fw.SHA256()}, barrier,
 		beam.SideInput{Input: meta}, beam.SideInput{Input: nSkipped})
-	return Outputs{Documents: deduped, Committed: committed}, nil
+	return Outputs{Documents: beam.ParDo(us, dropReference, all), Committed: committed}, nil
 }
 
 func unitKey(u string) (string, int) { return u, 1 }
+
+// dropReference passes on every document but the reference (read before any file).
+func dropReference(d DocIn, emit func(DocIn)) {
+	if d.Input >= 0 || d.IsError() {
+		emit(d)
+	}
+}
 
 func twice(d DocIn, emit func(DocIn)) { emit(d); emit(d) }

@@ -104,9 +104,9 @@ func runPipeline(t *testing.T, roots []string, metaPattern string) string {
 	return out
 }
 
-func compare(t *testing.T, runOut, beamOut string) {
+func compare(t *testing.T, runOut, beamOut string, replace ...string) {
 	t.Helper()
-	report, differ := tablecmp.Compare(runOut, beamOut)
+	report, differ := tablecmp.Compare(runOut, beamOut, replace...)
 	for _, line := range report {
 		t.Log(line)
 	}

@@ -198,7 +198,7 @@ func (f *readFn) ProcessElement(ctx context.Context, m MatchedFile, emit func(Do
 				d.Meta[k] = v
 			}
 		}
-		emit(docIn(d, m.Input, record))
+		emit(docIn(d, corpus.EscapeName(m.Path), m.Input, record))
 		record++
 		return nil
 	}

@@ -22,7 +22,7 @@ func init() {
 	for _, t := range []any{DocIn{}, MetaEntry{}, SideConfig{}, MetaSchema{}, MetaKey{}, TempFile{}, Match{}, MatchedFile{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
-	for _, fn := range []any{matchFn, keyDoc, metaOf, mergeMeta, countOne, sum, unitKey, twice} {
+	for _, fn := range []any{matchFn, keyDoc, metaOf, mergeMeta, countOne, sum, unitKey, twice, dropReference} {
 		beam.RegisterFunction(fn)
 	}
 }

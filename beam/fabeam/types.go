@@ -35,7 +35,10 @@ type DocIn struct {
 	// `framealign run`, which reads the roots in the order given, each folder in
 	// lexical order, and a file's records in order.
 	Input, Record int64
-	Errs          []output.Error // one errors row instead of a document
+	// Path is the file as matched (its display in a duplicate doc_id's errors row);
+	// SourceRaw the source's raw bytes when its name is not valid UTF-8.
+	Path, SourceRaw string
+	Errs            []output.Error // one errors row instead of a document
 }
 
 // IsError reports whether d carries an errors row rather than a document.
@@ -87,13 +90,13 @@ func metaMap(es []MetaEntry) map[string]corpus.Value {
 }
 
 func (d DocIn) document() corpus.Document {
-	return corpus.Document{ID: d.ID, Source: d.Source, Format: d.Format, Encoding: d.Encoding, Title: d.Title,
+	return corpus.Document{ID: d.ID, Source: d.Source, SourceRaw: d.SourceRaw, Format: d.Format, Encoding: d.Encoding, Title: d.Title,
 		Text: d.Text, Meta: metaMap(d.Meta)}
 }
 
-func docIn(d corpus.Document, input, record int64) DocIn {
-	return DocIn{ID: d.ID, Source: d.Source, Format: d.Format, Encoding: d.Encoding, Title: d.Title, Text: d.Text,
-		Meta: metaEntries(d.Meta), Input: input, Record: record}
+func docIn(d corpus.Document, path string, input, record int64) DocIn {
+	return DocIn{ID: d.ID, Source: d.Source, SourceRaw: d.SourceRaw, Format: d.Format, Encoding: d.Encoding, Title: d.Title, Text: d.Text,
+		Meta: metaEntries(d.Meta), Input: input, Record: record, Path: path}
 }
 
 func errorDoc(e output.Error, input int64) DocIn { return DocIn{Errs: []output.Error{e}, Input: input} }

@@ -20,8 +20,11 @@ import (
 // table's schema, and its rows as multisets (order aside), every column included
 // (the documents' metadata columns too). runs.parquet is compared on the columns that
 // do not depend on when and where the run ran (not run_id, times, seconds, workers).
-// It returns one line per table and the number of tables that differ.
-func Compare(runDir, beamDir string) (report []string, differ int) {
+// It returns one line per table and the number of tables that differ. replace, in
+// pairs of old and new, is applied to the beam folder's values before comparing: the
+// two runs may have read the corpus from different places (a local folder and an
+// object store), which a duplicate doc_id's errors row names.
+func Compare(runDir, beamDir string, replace ...string) (report []string, differ int) {
 	note := func(format string, a ...any) { report = append(report, fmt.Sprintf(format, a...)) }
 	for _, t := range tableNames {
 		parts, _ := filepath.Glob(filepath.Join(beamDir, t, "part-*.parquet"))
@@ -33,6 +36,12 @@ func Compare(runDir, beamDir string) (report []string, differ int) {
 			continue
 		}
 		got, gotSchema, err := tableRows(parts)
+		if len(replace) > 0 {
+			r := strings.NewReplacer(replace...)
+			for i := range got {
+				got[i] = r.Replace(got[i])
+			}
+		}
 		if err != nil || len(parts) == 0 {
 			note("%s: beam (%d parts): %v", t, len(parts), err)
 			differ++
