@@ -25,25 +25,46 @@ import (
 // a dimension's cues) matches in a corpus, or of an output folder's matches, sampled
 // at random, to judge a cue's precision on unlabelled text before adding it.
 func concordCommand() *cli.Command {
+	var o concordOptions
 	return &cli.Command{
 		Name:      "concord",
 		Usage:     "list a random sample of a cue's matches in a corpus (or an output folder's matches) in context",
 		ArgsUsage: "CORPUS_OR_OUT...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "cue", Usage: "the `CUE` to find, in the cue language (with -\"exclusions\" and an @condition if any)"},
-			&cli.StringFlag{Name: "dimension", Usage: "the framework's dimension `ID`: its cues (with its exclude, requires and window); with --cue, the cue is tried as one more cue of it"},
-			&cli.StringFlag{Name: "requires", Usage: "a condition for the cue (as a dimension's requires:): state, body, wording, international"},
-			&cli.IntFlag{Name: "window", Usage: "sentences around a match where --requires may find its setting"},
-			&cli.StringFlag{Name: "framework", Usage: "framework YAML `FILE` (default: the embedded framework; gives --dimension and the international wording)"},
-			&cli.IntFlag{Name: "sample", Value: 30, Usage: "how many matches to show, drawn at random (0: all)"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the random draw, so a sample can be shown again"},
-			&cli.BoolFlag{Name: "vetoed", Usage: "show the matches an exclusion or condition removed, with what removed them, instead of the counted ones"},
+			&cli.StringFlag{Name: "cue", Destination: &o.Cue, Usage: "the `CUE` to find, in the cue language (with -\"exclusions\" and an @condition if any)"},
+			&cli.StringFlag{Name: "dimension", Destination: &o.Dimension, Usage: "the framework's dimension `ID`: its cues (with its exclude, requires and window); with --cue, the cue is tried as one more cue of it"},
+			&cli.StringFlag{Name: "requires", Destination: &o.Requires, Usage: "a condition for the cue (as a dimension's requires:): state, body, wording, international"},
+			&cli.IntFlag{Name: "window", Destination: &o.Window, Usage: "sentences around a match where --requires may find its setting"},
+			&cli.StringFlag{Name: "framework", Destination: &o.Framework, Usage: "framework YAML `FILE` (default: the embedded framework; gives --dimension and the international wording)"},
+			&cli.IntFlag{Name: "sample", Destination: &o.Sample, Value: 30, Usage: "how many matches to show, drawn at random (0: all)"},
+			&cli.Uint64Flag{Name: "seed", Destination: &o.Seed, Value: 1, Usage: "seed of the random draw, so a sample can be shown again"},
+			&cli.BoolFlag{Name: "vetoed", Destination: &o.Vetoed, Usage: "show the matches an exclusion or condition removed, with what removed them, instead of the counted ones"},
 			&cli.StringSliceFlag{Name: "skip-gold", Usage: "leave out the documents of this gold `FILE` (its doc fields), to judge on text nobody labelled"},
-			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
-			&cli.IntFlag{Name: "width", Value: 0, Usage: "characters of context on each side (0: the whole sentence)"},
+			&cli.StringFlag{Name: "engine", Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
+			&cli.IntFlag{Name: "width", Destination: &o.Width, Value: 0, Usage: "characters of context on each side (0: the whole sentence)"},
 		},
-		Action: concordAction,
+		Action: func(c *cli.Context) error {
+			o.Paths, o.SkipGold, o.WindowSet = c.Args().Slice(), c.StringSlice("skip-gold"), c.IsSet("window")
+			return runConcord(o, c.App.Writer, errWriter(c))
+		},
 	}
+}
+
+// concordOptions are the settings of `framealign concord`, one field per flag.
+type concordOptions struct {
+	Paths     []string // corpus folders and files, or one output folder
+	Cue       string
+	Dimension string
+	Requires  string
+	Window    int
+	WindowSet bool // --window was given (0 is a window too)
+	Framework string
+	Sample    int
+	Seed      uint64
+	Vetoed    bool
+	SkipGold  []string
+	Engine    string
+	Width     int
 }
 
 // concordLine is one match in its sentence.
@@ -52,25 +73,29 @@ type concordLine struct {
 	index, start, end              int // sentence index; match offsets in sentence
 }
 
-func concordAction(c *cli.Context) error {
-	if c.NArg() == 0 {
+// runConcord does `framealign concord`: it finds the matches and prints the sample.
+func runConcord(o concordOptions, stdout, stderr io.Writer) error {
+	if len(o.Paths) == 0 {
 		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs a corpus folder or an output folder")}
 	}
-	if c.String("cue") == "" && c.String("dimension") == "" {
+	if o.Engine == "" {
+		o.Engine = defaultEngine
+	}
+	if o.Cue == "" && o.Dimension == "" {
 		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs --cue CUE or --dimension ID")}
 	}
 	var lines []concordLine
 	var docs int
 	var err error
-	if isOutputFolder(c.Args().First()) {
-		lines, docs, err = concordOutput(c)
+	if isOutputFolder(o.Paths[0]) {
+		lines, docs, err = concordOutput(o)
 	} else {
-		lines, docs, err = concordCorpus(c)
+		lines, docs, err = concordCorpus(o, stderr)
 	}
 	if err != nil {
 		return err
 	}
-	printConcordance(c.App.Writer, c, lines, docs)
+	printConcordance(stdout, o, lines, docs)
 	return nil
 }
 
@@ -81,14 +106,14 @@ func isOutputFolder(path string) bool {
 
 // concordFramework is the framework whose matches are listed: one dimension, "cue",
 // holding --cue, or the framework's --dimension (plus --cue).
-func concordFramework(c *cli.Context) (*framework.Framework, error) {
-	base, err := loadFramework(c.String("framework"), corpus.DefaultMaxBytes)
+func concordFramework(o concordOptions) (*framework.Framework, error) {
+	base, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	fw := &framework.Framework{Name: base.Name, Version: base.Version, InternationalWording: base.InternationalWording, DomesticWording: base.DomesticWording}
 	d := framework.Dimension{ID: "cue", Group: framework.GroupFraming, Label: "cue"}
-	if id := c.String("dimension"); id != "" {
+	if id := o.Dimension; id != "" {
 		bd := base.Dimension(id)
 		if bd == nil {
 			var ids []string
@@ -100,25 +125,25 @@ func concordFramework(c *cli.Context) (*framework.Framework, error) {
 		d = *bd
 		d.Cues = append([]string(nil), bd.Cues...)
 	}
-	if cue := c.String("cue"); cue != "" {
+	if cue := o.Cue; cue != "" {
 		if _, err := framework.ParseCue(cue); err != nil {
 			return nil, &exitError{code: exitFailure, err: fmt.Errorf("--cue %q: %w", cue, err)}
 		}
-		if c.String("dimension") != "" {
+		if o.Dimension != "" {
 			d.Cues = append(d.Cues, cue)
 		} else {
 			d.Cues = []string{cue}
 		}
 	}
-	if r := c.String("requires"); r != "" {
+	if r := o.Requires; r != "" {
 		cond, err := framework.ParseCondition(r)
 		if err != nil {
 			return nil, &exitError{code: exitFailure, err: fmt.Errorf("--requires: %w", err)}
 		}
 		d.Requires = cond.String()[1:]
 	}
-	if c.IsSet("window") {
-		d.Window = c.Int("window")
+	if o.WindowSet {
+		d.Window = o.Window
 	}
 	fw.Dimensions = []framework.Dimension{d}
 	return fw, nil
@@ -141,8 +166,8 @@ func goldDocs(paths []string) (map[string]bool, error) {
 	return skip, nil
 }
 
-func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
-	fw, err := concordFramework(c)
+func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, error) {
+	fw, err := concordFramework(o)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -154,15 +179,15 @@ func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	ann, err := newEngine(c.String("engine"))
+	ann, err := newEngine(o.Engine)
 	if err != nil {
 		return nil, 0, err
 	}
-	skip, err := goldDocs(c.StringSlice("skip-gold"))
+	skip, err := goldDocs(o.SkipGold)
 	if err != nil {
 		return nil, 0, err
 	}
-	disc, err := corpus.Discover(c.Args().Slice(), corpus.DiscoverOptions{})
+	disc, err := corpus.Discover(o.Paths, corpus.DiscoverOptions{})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -172,7 +197,7 @@ func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
 			files = append(files, f)
 		}
 	}
-	vetoed := c.Bool("vetoed")
+	vetoed := o.Vetoed
 	per := make([][]concordLine, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -215,7 +240,7 @@ func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		fmt.Fprintln(c.App.ErrWriter, "framealign: concord:", firstErr)
+		fmt.Fprintln(stderr, "framealign: concord:", firstErr)
 	}
 	var lines []concordLine
 	for _, l := range per {
@@ -226,15 +251,15 @@ func concordCorpus(c *cli.Context) ([]concordLine, int, error) {
 
 // concordOutput lists the matches of an output folder's matches.parquet: those of
 // --dimension, and of cues whose text holds --cue.
-func concordOutput(c *cli.Context) ([]concordLine, int, error) {
-	if c.Bool("vetoed") {
+func concordOutput(o concordOptions) ([]concordLine, int, error) {
+	if o.Vetoed {
 		return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--vetoed needs a corpus: an output folder keeps only counted matches")}
 	}
-	rows, err := output.ReadRows[output.Match](filepath.Join(c.Args().First(), output.MatchesTable))
+	rows, err := output.ReadRows[output.Match](filepath.Join(o.Paths[0], output.MatchesTable))
 	if err != nil {
 		return nil, 0, err
 	}
-	dim, cue := c.String("dimension"), c.String("cue")
+	dim, cue := o.Dimension, o.Cue
 	docs := map[string]bool{}
 	var lines []concordLine
 	for _, r := range rows {
@@ -252,26 +277,26 @@ func concordOutput(c *cli.Context) ([]concordLine, int, error) {
 	return lines, len(docs), nil
 }
 
-func printConcordance(out io.Writer, c *cli.Context, lines []concordLine, docs int) {
+func printConcordance(out io.Writer, o concordOptions, lines []concordLine, docs int) {
 	inDocs := map[string]bool{}
 	for _, l := range lines {
 		inDocs[l.doc] = true
 	}
 	what := "matches"
-	if c.Bool("vetoed") {
+	if o.Vetoed {
 		what = "vetoed matches"
 	}
 	fmt.Fprintf(out, "%d %s in %d of %d documents", len(lines), what, len(inDocs), docs)
 	shown := lines
-	if n := c.Int("sample"); n > 0 && n < len(lines) {
-		r := rand.New(rand.NewPCG(c.Uint64("seed"), 0x636f6e636f7264))
+	if n := o.Sample; n > 0 && n < len(lines) {
+		r := rand.New(rand.NewPCG(o.Seed, 0x636f6e636f7264))
 		idx := r.Perm(len(lines))[:n]
 		sort.Ints(idx)
 		shown = make([]concordLine, n)
 		for i, k := range idx {
 			shown[i] = lines[k]
 		}
-		fmt.Fprintf(out, "; %d drawn at random (seed %d)", n, c.Uint64("seed"))
+		fmt.Fprintf(out, "; %d drawn at random (seed %d)", n, o.Seed)
 	}
 	fmt.Fprintln(out)
 	cueCount := map[string]int{}
@@ -293,7 +318,7 @@ func printConcordance(out io.Writer, c *cli.Context, lines []concordLine, docs i
 		}
 	}
 	fmt.Fprintln(out)
-	width := c.Int("width")
+	width := o.Width
 	for i, l := range shown {
 		left, mid, right := l.sentence[:l.start], l.sentence[l.start:l.end], l.sentence[l.end:]
 		if width > 0 {

@@ -16,42 +16,63 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// evalOptions are the settings of `framealign eval`, one field per flag.
+type evalOptions struct {
+	Gold       []string // gold sentence files, scored one by one and pooled
+	Entities   string   // gold entity paragraphs
+	Framework  string
+	Engine     string
+	Half       string // "", tune or check
+	Halves     bool
+	Explain    bool
+	Dimensions []string // with Explain, only these
+	Verbose    bool
+}
+
 // evalCommand is `framealign eval`: score the framework's cues (--gold) or the entity
 // resolver (--entities) against labelled data.
 func evalCommand() *cli.Command {
+	var o evalOptions
 	return &cli.Command{
 		Name:  "eval",
 		Usage: "measure cue matching (--gold) or entity resolution (--entities) against labelled data",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "gold", Usage: "labelled sentences, JSON lines {id, doc, sentence, text, labels} (`FILE`; repeat for several: a row per file and the pooled figure)"},
-			&cli.StringFlag{Name: "entities", Usage: "labelled entity paragraphs, JSON lines (`FILE`)"},
-			&cli.StringFlag{Name: "framework", Usage: "framework YAML `FILE` (default: the embedded framework)"},
-			&cli.StringFlag{Name: "engine", Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
-			&cli.StringFlag{Name: "half", Usage: "score only one half of each gold file: tune or check (the rule: README, \"Tuning a framework\")"},
-			&cli.BoolFlag{Name: "halves", Usage: "add a row per half (tune, check) of each gold file"},
-			&cli.BoolFlag{Name: "explain", Usage: "per dimension, list each false positive with the cue that fired, each false negative, and the matches an exclusion or condition vetoed"},
+			&cli.StringFlag{Name: "entities", Destination: &o.Entities, Usage: "labelled entity paragraphs, JSON lines (`FILE`)"},
+			&cli.StringFlag{Name: "framework", Destination: &o.Framework, Usage: "framework YAML `FILE` (default: the embedded framework)"},
+			&cli.StringFlag{Name: "engine", Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
+			&cli.StringFlag{Name: "half", Destination: &o.Half, Usage: "score only one half of each gold file: tune or check (the rule: README, \"Tuning a framework\")"},
+			&cli.BoolFlag{Name: "halves", Destination: &o.Halves, Usage: "add a row per half (tune, check) of each gold file"},
+			&cli.BoolFlag{Name: "explain", Destination: &o.Explain, Usage: "per dimension, list each false positive with the cue that fired, each false negative, and the matches an exclusion or condition vetoed"},
 			&cli.StringSliceFlag{Name: "dimension", Usage: "with --explain, only these dimensions (`ID`)"},
-			&cli.BoolFlag{Name: "verbose", Usage: "also list every sentence where the cues and the labels disagree"},
+			&cli.BoolFlag{Name: "verbose", Destination: &o.Verbose, Usage: "also list every sentence where the cues and the labels disagree"},
 		},
-		Action: evalAction,
+		Action: func(c *cli.Context) error {
+			o.Gold, o.Dimensions = c.StringSlice("gold"), c.StringSlice("dimension")
+			return runEval(o, c.App.Writer)
+		},
 	}
 }
 
-func evalAction(c *cli.Context) error {
-	gold, entities := c.StringSlice("gold"), c.String("entities")
-	if len(gold) == 0 && entities == "" {
+// runEval does `framealign eval`: the dimension report of the gold files, then the
+// entity report.
+func runEval(o evalOptions, stdout io.Writer) error {
+	if len(o.Gold) == 0 && o.Entities == "" {
 		return &exitError{code: exitFailure, err: fmt.Errorf("eval needs --gold FILE or --entities FILE")}
 	}
-	if len(gold) > 0 {
-		if err := evalDimensions(c, gold); err != nil {
+	if o.Engine == "" {
+		o.Engine = defaultEngine
+	}
+	if len(o.Gold) > 0 {
+		if err := evalDimensions(o, stdout); err != nil {
 			return err
 		}
 	}
-	if entities != "" {
-		if len(gold) > 0 {
-			fmt.Fprintln(c.App.Writer)
+	if o.Entities != "" {
+		if len(o.Gold) > 0 {
+			fmt.Fprintln(stdout)
 		}
-		return evalEntities(c, entities)
+		return evalEntities(o, stdout)
 	}
 	return nil
 }
@@ -62,22 +83,22 @@ type goldFile struct {
 	rep  *cues.Report
 }
 
-func evalDimensions(c *cli.Context, paths []string) error {
-	fw, err := loadFramework(c.String("framework"), corpus.DefaultMaxBytes)
+func evalDimensions(o evalOptions, out io.Writer) error {
+	fw, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
 	if err != nil {
 		return err
 	}
-	ann, err := newEngine(c.String("engine"))
+	ann, err := newEngine(o.Engine)
 	if err != nil {
 		return err
 	}
-	half := c.String("half")
+	half := o.Half
 	if half != "" && half != cues.HalfTune && half != cues.HalfCheck {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
 	var files []goldFile
 	var pooled []cues.SentenceEval
-	for _, path := range paths {
+	for _, path := range o.Gold {
 		sents, err := readGoldFile(path)
 		if err != nil {
 			return err
@@ -102,12 +123,11 @@ func evalDimensions(c *cli.Context, paths []string) error {
 	if len(files) > 1 {
 		all = cues.ScoreSentences(fw, pooled)
 	}
-	out := c.App.Writer
-	if c.Bool("verbose") {
+	if o.Verbose {
 		printDisagreements(out, all)
 	}
-	if c.Bool("explain") {
-		printExplain(out, fw, all, c.StringSlice("dimension"))
+	if o.Explain {
+		printExplain(out, fw, all, o.Dimensions)
 	}
 	names := make([]string, len(files))
 	for i, f := range files {
@@ -131,7 +151,7 @@ func evalDimensions(c *cli.Context, paths []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(files) == 1 && !c.Bool("halves") {
+	if len(files) == 1 && !o.Halves {
 		return nil
 	}
 	// A row per file (and per half), then the pooled figure.
@@ -143,7 +163,7 @@ func evalDimensions(c *cli.Context, paths []string) error {
 	}
 	for _, f := range files {
 		frow(filepath.Base(f.path), len(f.rep.Sentences), f.rep.Micro)
-		if c.Bool("halves") {
+		if o.Halves {
 			for _, h := range []string{cues.HalfTune, cues.HalfCheck} {
 				var part []cues.SentenceEval
 				for _, s := range f.rep.Sentences {

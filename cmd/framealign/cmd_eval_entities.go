@@ -8,8 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/framealign/framealign/extractors/entities"
-
-	"github.com/urfave/cli/v2"
 )
 
 // evalEntities scores the entity resolver against a gold file of paragraphs
@@ -17,17 +15,14 @@ import (
 // resolver and for prose's raw entities, per type and per half of the file, and how
 // often a country mention found carries the right ISO3 code. With --verbose it also
 // lists every disagreement.
-func evalEntities(c *cli.Context, path string) error {
+func evalEntities(o evalOptions, out io.Writer) error {
+	path := o.Entities
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open entity gold %s: %w", path, err)
 	}
 	defer f.Close()
-	engine := c.String("engine")
-	if engine == "" {
-		engine = defaultEngine
-	}
-	ann, err := newEngine(engine)
+	ann, err := newEngine(o.Engine)
 	if err != nil {
 		return err
 	}
@@ -39,11 +34,7 @@ func evalEntities(c *cli.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("evaluate entities on %s: %w", path, err)
 	}
-	out := c.App.Writer
-	if out == nil {
-		out = os.Stdout
-	}
-	if c.Bool("verbose") {
+	if o.Verbose {
 		for _, m := range rep.Misses {
 			fmt.Fprintf(out, "%s\t%s\t%s\t%q\t%s\n", m.Paragraph, m.Kind, m.Label, m.Text, m.Detail)
 		}
