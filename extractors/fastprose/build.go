@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/jdkato/prose/v2"
+	"gopkg.in/neurosnap/sentences.v1"
+	"gopkg.in/neurosnap/sentences.v1/data"
 )
 
 // This file builds the model from prose's own embedded assets (gob-encoded maps of
@@ -64,6 +66,9 @@ func buildFastModel() (*fastModel, error) {
 		return nil, err
 	}
 	if err := b.loadEntityModel(); err != nil {
+		return nil, err
+	}
+	if err := b.loadPunkt(); err != nil {
 		return nil, err
 	}
 	m := b.m
@@ -362,4 +367,36 @@ func proseSimplePOS(pos string) string {
 		return "v"
 	}
 	return strings.Split(pos, "-")[0]
+}
+
+// loadPunkt reads punkt's English parameters, as prose's segmenter does.
+func (b *modelBuilder) loadPunkt() error {
+	raw, err := data.Asset("data/english.json")
+	if err != nil {
+		return fmt.Errorf("read punkt english parameters: %w", err)
+	}
+	training, err := sentences.LoadTraining(raw)
+	if err != nil {
+		return fmt.Errorf("decode punkt english parameters: %w", err)
+	}
+	for i, set := range punktSets(training) {
+		ps := &b.m.punkt[i]
+		for k := range set {
+			ps.keys = append(ps.keys, k)
+		}
+		sort.Strings(ps.keys)
+		for _, k := range ps.keys {
+			v := set[k]
+			if int(int32(v)) != v {
+				return fmt.Errorf("punkt english parameters: %q counts %d", k, v)
+			}
+			ps.vals = append(ps.vals, int32(v))
+		}
+	}
+	return nil
+}
+
+// punktSets are the sets of punkt's parameters, in the order fastModel.punkt keeps them.
+func punktSets(s *sentences.Storage) [4]sentences.SetString {
+	return [4]sentences.SetString{s.AbbrevTypes, s.Collocations, s.SentStarters, s.OrthoContext}
 }

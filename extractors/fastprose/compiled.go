@@ -24,6 +24,7 @@ import (
 //	labels     string list, int32 labelHistIDs
 //	nerTable   nerFeatures int32 slices, uint64 pair keys, int32 pair rows
 //	nerRows    int32 start, uint8 class, float64 w
+//	punkt      4 x (keys: string list, int32 counts)
 //
 // A string list is its bytes and uint32 offsets (n+1 of them).
 //
@@ -153,6 +154,10 @@ func encodeModel(m *fastModel) []byte {
 	w.int32s(m.nerRows.start)
 	w.section(m.nerRows.class)
 	w.float64s(m.nerRows.w)
+	for _, ps := range m.punkt {
+		w.strings(ps.keys)
+		w.int32s(ps.vals)
+	}
 	return w.b
 }
 
@@ -328,6 +333,10 @@ func decodeModel(data string) (*fastModel, error) {
 	m.nerRows.start = r.int32s()
 	m.nerRows.class = r.bytes()
 	m.nerRows.w = r.float64s()
+	for i := range m.punkt {
+		m.punkt[i].keys = r.strings()
+		m.punkt[i].vals = r.int32s()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -377,6 +386,11 @@ func (m *fastModel) checkShape(nWords, nTags int) error {
 	}
 	if len(m.nerRows.start) == 0 || len(m.nerRows.class) != len(m.nerRows.w) {
 		return errors.New("bad entity rows")
+	}
+	for _, ps := range m.punkt {
+		if len(ps.keys) != len(ps.vals) {
+			return errors.New("bad punkt parameters")
+		}
 	}
 	if len(m.tagTable.pairKeys) == 0 || len(m.tagTable.pairKeys) != len(m.tagTable.pairRows) ||
 		len(m.nerTable.pairKeys) == 0 || len(m.nerTable.pairKeys) != len(m.nerTable.pairRows) {

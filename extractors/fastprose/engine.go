@@ -45,7 +45,7 @@ func New() (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the fast annotation engine: %w", err)
 	}
-	seg, err := newProseSegmenter()
+	seg, err := newProseSegmenter(model)
 	if err != nil {
 		return nil, fmt.Errorf("load the fast annotation engine: %w", err)
 	}

@@ -202,9 +202,19 @@ type fastModel struct {
 	idFalse      int32
 	idNone       int32
 
+	// punkt's English parameters (AbbrevTypes, Collocations, SentStarters, OrthoContext),
+	// from which each segmenter builds its sentences.Storage.
+	punkt [4]punktSet
+
 	// Process-wide cache of fastWord by token text (see cachedWord).
 	words  sync.Map
 	nWords atomic.Int64
+}
+
+// punktSet is one of punkt's string sets: keys sorted, with their counts.
+type punktSet struct {
+	keys []string
+	vals []int32
 }
 
 // lastBytes is s[len(s)-min(len(s), n):], the suffix prose's features take (in bytes,

@@ -3,6 +3,9 @@ package fastprose
 import (
 	"bytes"
 	"testing"
+
+	"gopkg.in/neurosnap/sentences.v1"
+	"gopkg.in/neurosnap/sentences.v1/data"
 )
 
 // TestFastModelHoldsEveryProseWeight checks the compiled tables (the model the engine
@@ -196,5 +199,46 @@ func TestDecodeModelDamaged(t *testing.T) {
 	}
 	if err := m.check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCompiledPunktIsPunkts checks the compiled punkt parameters against punkt's own
+// data/english.json, and that a segmenter's additions do not reach the shared model.
+func TestCompiledPunktIsPunkts(t *testing.T) {
+	raw, err := data.Asset("data/english.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sentences.LoadTraining(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := loadFastModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := newProseSegmenter(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, set := range punktSets(want) {
+		ps := m.punkt[i]
+		if len(ps.keys) != len(set) {
+			t.Fatalf("punkt set %d: %d entries, punkt has %d", i, len(ps.keys), len(set))
+		}
+		for j, k := range ps.keys {
+			if v, ok := set[k]; !ok || v != int(ps.vals[j]) {
+				t.Fatalf("punkt set %d: %q = %d, punkt: %d (present %v)", i, k, ps.vals[j], v, ok)
+			}
+		}
+	}
+	got := seg.tokenizer.Storage
+	for _, abbr := range []string{"sgt", "gov", "no", "mt"} {
+		want.AbbrevTypes.Add(abbr)
+	}
+	for i, set := range punktSets(want) {
+		if g := punktSets(got)[i]; len(g) != len(set) {
+			t.Fatalf("segmenter's punkt set %d: %d entries, want %d", i, len(g), len(set))
+		}
 	}
 }
