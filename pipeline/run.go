@@ -154,6 +154,7 @@ type run struct {
 // writes to: the output folder, its lock, the annotation cache, the previous run's
 // tables and this run's temporary tables.
 func openRun(ctx context.Context, cfg Config) (r *run, err error) {
+	defer holdGC()()
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
 	}
