@@ -147,6 +147,9 @@ type run struct {
 
 	files     *stateWriter // what this run learns of each file, for the next (see filestate.go)
 	committed bool
+
+	releaseGC func() // ends the start-up hold of the garbage collector (see holdGC)
+	heldText  int64  // text read while it holds
 	state     *stateReader // what the previous run learnt, or nil
 }
 
@@ -154,7 +157,6 @@ type run struct {
 // writes to: the output folder, its lock, the annotation cache, the previous run's
 // tables and this run's temporary tables.
 func openRun(ctx context.Context, cfg Config) (r *run, err error) {
-	defer holdGC()()
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
 	}
@@ -174,6 +176,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	}
 	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8), inflightText: semaphore.NewWeighted(textBudget)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")
+	r.releaseGC = holdGC() // until the first megabyte of text is read (see the read stage)
 	opened := r
 	defer func() {
 		if err != nil {
@@ -258,6 +261,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 
 // close releases what openRun opened; the tables, unless committed, are discarded.
 func (r *run) close() {
+	r.releaseGC()
 	if r.tables != nil {
 		r.tables.abort()
 	}
