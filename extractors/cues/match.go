@@ -2,9 +2,11 @@ package cues
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/entities"
@@ -268,15 +270,30 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 	common := commonWords()
 	m.common = make(map[string]*wordInfo, 2*len(common))
 	infos := make([]wordInfo, 0, 2*len(common))
+	forms := make([]string, 0, 2*len(common))
 	for _, w := range common {
 		for _, form := range []string{w, capitalise(w)} {
 			if _, ok := m.common[form]; !ok {
 				infos = append(infos, wordInfo{})
-				m.fillWord(&infos[len(infos)-1], form)
+				forms = append(forms, form)
 				m.common[form] = &infos[len(infos)-1]
 			}
 		}
 	}
+	// A word's facts depend on the compiled cues alone (fillWord only reads the
+	// matcher), so the start-up's largest step is shared out over the CPUs.
+	parts := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				m.fillWord(&infos[i], forms[i])
+			}
+		}(p*len(forms)/parts, (p+1)*len(forms)/parts)
+	}
+	wg.Wait()
 	return m, nil
 }
 
