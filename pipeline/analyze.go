@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -575,4 +576,43 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// pendingStore is the annotation cache of a run that is still opening it: a call
+// waits until open says which cache it is (nil for none).
+type pendingStore struct {
+	ready chan struct{}
+	once  sync.Once
+	cache *Cache
+}
+
+func (p *pendingStore) open(c *Cache) {
+	p.once.Do(func() {
+		p.cache = c
+		close(p.ready)
+	})
+}
+
+func (p *pendingStore) get() *Cache {
+	<-p.ready
+	return p.cache
+}
+
+func (p *pendingStore) Get(contentSHA, text string) (*annotate.Annotation, error) {
+	if c := p.get(); c != nil {
+		return c.Get(contentSHA, text)
+	}
+	return nil, nil
+}
+
+func (p *pendingStore) Put(contentSHA, text string, ann *annotate.Annotation) {
+	if c := p.get(); c != nil {
+		c.Put(contentSHA, text, ann)
+	}
+}
+
+func (p *pendingStore) Release(ann *annotate.Annotation) {
+	if c := p.get(); c != nil {
+		c.Release(ann)
+	}
 }

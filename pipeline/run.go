@@ -183,6 +183,33 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 			opened.close()
 		}
 	}()
+	// The extractors (matcher, gazetteer, IDF table, the reference's profile) are
+	// prepared from the start, while the corpus is discovered, the output folder opened
+	// and the previous run's tables read; only the reference's annotation waits for the
+	// annotation cache (store). Should the opening fail first, they are stopped and
+	// waited for before the cache closes.
+	type prepared struct {
+		a   *Analyzer
+		err error
+	}
+	prepCtx, cancelPrep := context.WithCancel(ctx)
+	store := &pendingStore{ready: make(chan struct{})}
+	ready := make(chan prepared, 1)
+	go func() {
+		a, err := NewAnalyzer(prepCtx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
+			Engine: cfg.Annotator, Store: store, Version: cfg.Version})
+		ready <- prepared{a, err}
+	}()
+	prepWaited := false
+	defer func() {
+		if !prepWaited {
+			store.open(nil)
+			cancelPrep()
+			<-ready
+		}
+		cancelPrep()
+	}()
+
 	// Discovery first: a mistyped corpus path must not leave an empty output folder.
 	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
 		return nil, err
@@ -205,25 +232,15 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	if r.cache, err = OpenCache(stateDir); err != nil {
 		return nil, err
 	}
+	store.open(r.cache)
 
-	// The extractors (gazetteers, IDF table, the reference's profile) are prepared
-	// while the previous run's tables are read.
-	type prepared struct {
-		a   *Analyzer
-		err error
-	}
-	ready := make(chan prepared, 1)
-	go func() {
-		a, err := NewAnalyzer(ctx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
-			Engine: cfg.Annotator, Store: r.cache, Version: cfg.Version})
-		ready <- prepared{a, err}
-	}()
 	var prev *previous
 	var prevErr error
 	if !cfg.Full {
 		prev, prevErr = loadPrevious(cfg.Out)
 	}
 	p := <-ready
+	prepWaited = true
 	if p.err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", p.err)
 	}
