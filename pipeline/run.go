@@ -148,8 +148,8 @@ type run struct {
 	files     *stateWriter // what this run learns of each file, for the next (see filestate.go)
 	committed bool
 
-	releaseGC func() // ends the start-up hold of the garbage collector (see holdGC)
-	heldText  int64  // text read while it holds
+	releaseGC func()       // ends the start-up hold of the garbage collector (see holdGC)
+	heldText  int64        // text read while it holds
 	state     *stateReader // what the previous run learnt, or nil
 }
 

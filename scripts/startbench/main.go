@@ -79,6 +79,9 @@ func main() {
 	check(run(exec.Command("go", "build", "-o", self, "./scripts/startbench")))
 
 	files := speeches(*corpusDir)
+	if len(files) < heldOut {
+		check(fmt.Errorf("%s: %d speeches, want at least %d (give -corpus)", *corpusDir, len(files), heldOut))
+	}
 	var held []string
 	for i := 0; len(held) < heldOut && i < len(files); i += heldOutStep {
 		held = append(held, files[i])
