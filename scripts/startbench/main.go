@@ -3,6 +3,7 @@
 // machine's speed drifts:
 //
 //	go run ./scripts/startbench [-corpus ../shared/corpora/ungdc] [-runs 7]
+//	go run ./scripts/startbench -other /tmp/framealign-main   # also another build, interleaved
 //
 // It builds framealign, then, interleaving the contenders so that a drift touches all:
 //   - `framealign framework show` (a process that starts and parses the embedded
@@ -59,6 +60,7 @@ func main() {
 	corpusDir := flag.String("corpus", "../shared/corpora/ungdc", "corpus folder")
 	runs := flag.Int("runs", 7, "runs of each contender (medians are reported)")
 	filesFlag := flag.String("files", "", "internal: the files of -mode shared, comma-separated")
+	other := flag.String("other", "", "another framealign binary (say, main's) to measure the same way, interleaved, for a before/after in one run")
 	flag.Parse()
 
 	switch *mode {
@@ -102,6 +104,7 @@ func main() {
 
 	type sample struct{ secs, rssMB []float64 }
 	var show, single, batch, shared sample
+	var oShow, oSingle, oBatch sample
 	stepTimes := map[string][]float64{}
 	var stepOrder []string
 	add := func(s *sample, d time.Duration, rss float64) {
@@ -117,6 +120,14 @@ func main() {
 		out = filepath.Join(tmp, fmt.Sprintf("held-%d", i))
 		d, rss = timed(exec.Command(bin, "run", heldDir, "--out", out, "--quiet", "--workers", "2"))
 		add(&batch, d, rss)
+		if *other != "" {
+			d, rss = timed(exec.Command(*other, "framework", "show"))
+			add(&oShow, d, rss)
+			d, rss = timed(exec.Command(*other, "run", one, "--out", out+"-other1", "--quiet"))
+			add(&oSingle, d, rss)
+			d, rss = timed(exec.Command(*other, "run", heldDir, "--out", out+"-other", "--quiet", "--workers", "2"))
+			add(&oBatch, d, rss)
+		}
 		c := exec.Command(self, "-mode", "shared", "-files", strings.Join(held, ","))
 		c.Stderr = os.Stderr
 		b, err := c.Output()
@@ -148,7 +159,16 @@ func main() {
 	row("framealign run ONEFILE --out TMPDIR", single)
 	row(fmt.Sprintf("framealign run (%d speeches) --workers 2", len(held)), batch)
 	row(fmt.Sprintf("prose shared model, 2 workers (%d speeches, load not timed)", len(held)), shared)
+	if *other != "" {
+		row("other: framealign framework show", oShow)
+		row("other: framealign run ONEFILE --out TMPDIR", oSingle)
+		row(fmt.Sprintf("other: framealign run (%d speeches) --workers 2", len(held)), oBatch)
+	}
 	fmt.Println()
+	if *other != "" {
+		fmt.Printf("other: one-document run %.2fx its framework show, peak RSS %.0f MB; %d speeches %.2fx prose's baseline\n",
+			median(oSingle.secs)/median(oShow.secs), maxOf(oSingle.rssMB), len(held), median(shared.secs)/median(oBatch.secs))
+	}
 	fmt.Printf("one-document run: %.2fx framework show (goal: at most 5x); peak RSS %.0f MB (goal: under 80 MB)\n",
 		median(single.secs)/median(show.secs), maxOf(single.rssMB))
 	fmt.Printf("%d speeches: %.2fx prose's shared-model baseline (goal: at least 10x)\n",
