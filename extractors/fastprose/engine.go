@@ -18,9 +18,9 @@ import (
 // Engine gives exactly prose's annotation (tokens, sentences, part-of-speech tags,
 // IOB labels and entities) several times faster. It runs prose's own algorithms with
 // prose's own trained weights, compiled ahead of time from prose's embedded assets
-// into tables embedded in the binary (see model.go), but looks
-// features up by interned integers instead of building feature strings, and loads the
-// sentence segmenter once instead of once per document.
+// into tables embedded in the binary (see model.go), but looks features up by
+// interned integers instead of building feature strings, and builds the sentence
+// segmenter once instead of once per document.
 //
 // "Exactly" includes prose's quirks: a repeated whitespace-delimited span shares its
 // tokens, so an earlier occurrence carries the tag and label of the last one; the
