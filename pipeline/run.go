@@ -183,11 +183,25 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 			opened.close()
 		}
 	}()
+
+	// Discovery first: a mistyped corpus path must not leave an empty output folder.
+	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
+		return nil, err
+	}
+	stateDir := filepath.Join(cfg.Out, ".framealign")
+	r.stateDir = stateDir
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	if r.lock, err = acquireLock(stateDir); err != nil {
+		return nil, err
+	}
 	// The extractors (matcher, gazetteer, IDF table, the reference's profile) are
-	// prepared from the start, while the corpus is discovered, the output folder opened
-	// and the previous run's tables read; only the reference's annotation waits for the
-	// annotation cache (store). Should the opening fail first, they are stopped and
-	// waited for before the cache closes.
+	// prepared as soon as the run holds the lock (not before: their work must not
+	// delay taking it), while the output folder, its annotation cache and the
+	// previous run's tables are opened; only the reference's annotation waits for the
+	// cache (store). Should the opening fail first, they are stopped and waited for
+	// before the cache closes.
 	type prepared struct {
 		a   *Analyzer
 		err error
@@ -210,18 +224,6 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		cancelPrep()
 	}()
 
-	// Discovery first: a mistyped corpus path must not leave an empty output folder.
-	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
-		return nil, err
-	}
-	stateDir := filepath.Join(cfg.Out, ".framealign")
-	r.stateDir = stateDir
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create output folder: %w", err)
-	}
-	if r.lock, err = acquireLock(stateDir); err != nil {
-		return nil, err
-	}
 	removeStaleSpills(stateDir)
 	if r.docs, err = newDocSpill(stateDir, r.id); err != nil {
 		return nil, err
