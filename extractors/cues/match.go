@@ -199,7 +199,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 	for di, d := range fw.Dimensions {
 		var dimExcl []exclusion
 		for _, src := range d.Exclude {
-			c, err := framework.ParseCue(src)
+			c, err := fw.Cue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: exclude %q: %w", d.ID, src, err)
 			}
@@ -216,7 +216,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			}
 		}
 		for _, src := range d.Cues {
-			c, err := framework.ParseCue(src)
+			c, err := fw.Cue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: cue %q: %w", d.ID, src, err)
 			}
@@ -249,7 +249,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			ids  *[]int
 		}{{"international_wording", fw.InternationalWording, &m.wording}, {"domestic_wording", fw.DomesticWording, &m.domestic}} {
 			for _, src := range list.srcs {
-				c, err := framework.ParseCue(src)
+				c, err := fw.Cue(src)
 				if err != nil {
 					return nil, fmt.Errorf("%s %q: %w", list.name, src, err)
 				}
