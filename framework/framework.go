@@ -33,6 +33,19 @@ type Framework struct {
 	// of InternationalWording[i]. Zero when the framework was not read from YAML.
 	InternationalWordingLines []int `yaml:"-" json:"-"`
 	DomesticWordingLines      []int `yaml:"-" json:"-"`
+
+	// parsed holds the cues Parse parsed while checking them, by source, so that the
+	// matcher does not parse them again (see Cue). Read-only once Parse returns.
+	parsed map[string]*Cue
+}
+
+// Cue returns the parsed form of the cue src: the one Parse made while checking the
+// framework when there is one (shared: do not modify it), else ParseCue(src).
+func (f *Framework) Cue(src string) (*Cue, error) {
+	if c, ok := f.parsed[src]; ok {
+		return c, nil
+	}
+	return ParseCue(src)
 }
 
 // Dimension is one idea of the framework, found in text by its cues.

@@ -138,7 +138,7 @@ func Parse(data []byte) (*Framework, []Problem) {
 		case "international_wording", "domestic_wording":
 			list, lines := p.cues(v, k.Value)
 			for i, src := range list {
-				if c, _ := ParseCue(src); c != nil && (c.Near > 0 || c.Requires != nil) {
+				if c := p.parsed[src]; c != nil && (c.Near > 0 || c.Requires != nil) {
 					p.problems = append(p.problems, Problem{Line: lines[i],
 						Message: fmt.Sprintf("%s %q: a wording phrase takes no NEAR and no @condition", k.Value, src)})
 				}
@@ -161,10 +161,14 @@ func Parse(data []byte) (*Framework, []Problem) {
 		p.problems = append(p.problems, Problem{Line: root.Line, Message: "a framework needs at least one dimension"})
 	}
 	sort.SliceStable(p.problems, func(a, b int) bool { return p.problems[a].Line < p.problems[b].Line })
+	fw.parsed = p.parsed
 	return fw, p.problems
 }
 
-type parser struct{ problems []Problem }
+type parser struct {
+	problems []Problem
+	parsed   map[string]*Cue // every cue parsed, by source (Framework.Cue)
+}
 
 func (p *parser) add(n *yaml.Node, msg string) {
 	p.problems = append(p.problems, Problem{Line: n.Line, Message: msg})
@@ -241,7 +245,7 @@ func (p *parser) dimensions(n *yaml.Node) []Dimension {
 			case "exclude":
 				d.Exclude, d.ExcludeLines = p.cues(v, "exclude")
 				for i, src := range d.Exclude {
-					if c, _ := ParseCue(src); c != nil && (c.Near > 0 || c.Requires != nil) {
+					if c := p.parsed[src]; c != nil && (c.Near > 0 || c.Requires != nil) {
 						p.problems = append(p.problems, Problem{Line: d.ExcludeLines[i],
 							Message: fmt.Sprintf("exclude %q: an exclude phrase takes no NEAR and no @condition", src)})
 					}
@@ -291,10 +295,15 @@ func (p *parser) cues(n *yaml.Node, field string) ([]string, []int) {
 			p.add(c, fmt.Sprintf("empty cue in %s", field))
 			continue
 		}
-		if _, err := ParseCue(c.Value); err != nil {
+		parsed, err := ParseCue(c.Value)
+		if err != nil {
 			p.add(c, fmt.Sprintf("malformed cue %q: %v", c.Value, err))
 			continue
 		}
+		if p.parsed == nil {
+			p.parsed = map[string]*Cue{}
+		}
+		p.parsed[c.Value] = parsed
 		out = append(out, c.Value)
 		lines = append(lines, c.Line)
 	}

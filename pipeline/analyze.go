@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/framealign/framealign/extractors/similarity"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Rows are everything framealign writes about one analysed document: its
@@ -102,36 +105,83 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 	if cfg.Engine == nil {
 		return nil, errors.New("no annotation engine")
 	}
-	m, err := cues.NewMatcher(cfg.Framework)
+	// The extractors are independent of one another, and the reference's annotation
+	// (the engine's first document: its cold start) needs none of them: all are
+	// prepared at once, and only the reference's profile waits for them.
+	var (
+		g        errgroup.Group
+		m        *cues.Matcher
+		r        *entities.Resolver
+		s        *similarity.Reference
+		phr      *phrases.Extractor
+		matchErr error
+	)
+	g.Go(func() error {
+		m, matchErr = cues.NewMatcher(cfg.Framework)
+		return nil
+	})
+	g.Go(func() (err error) {
+		r, err = entities.NewResolver()
+		return err
+	})
+	g.Go(func() (err error) {
+		s, err = similarity.NewReference(cfg.ReferenceText)
+		phr = phrases.NewExtractor(cfg.Framework.InstitutionalHeads)
+		return err
+	})
+	a := &Analyzer{fw: cfg.Framework, engine: cfg.Engine, store: cfg.Store, refSHA: sha256Hex(cfg.ReferenceText)}
+	pieces := chunks(cfg.ReferenceText, chunkBytes)
+	first := make(chan annotatedPiece, 1)
+	if len(pieces) > 0 {
+		go func() {
+			ann, err := a.Annotate(ctx, cfg.ReferenceText[pieces[0][0]:pieces[0][1]])
+			first <- annotatedPiece{ann, err}
+		}()
+	} else {
+		close(first)
+	}
+	err := g.Wait()
+	if err == nil {
+		err = matchErr
+	}
 	if err != nil {
+		if p, ok := <-first; ok {
+			a.release(p.ann)
+		}
 		return nil, err
 	}
-	r, err := entities.NewResolver()
-	if err != nil {
-		return nil, err
-	}
-	s, err := similarity.NewReference(cfg.ReferenceText)
-	if err != nil {
-		return nil, err
-	}
-	a := &Analyzer{fw: cfg.Framework, engine: cfg.Engine, store: cfg.Store, matcher: m, resolver: r, similarity: s,
-		phrases: phrases.NewExtractor(cfg.Framework.InstitutionalHeads), refSHA: sha256Hex(cfg.ReferenceText)}
+	a.matcher, a.resolver, a.similarity, a.phrases = m, r, s, phr
 	base := sha256Hex(strings.Join([]string{a.refSHA, cfg.Version, s.Table().Version}, "\x00"))
 	a.keys = analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
-	if a.refProfile, err = a.profile(ctx, cfg.ReferenceText); err != nil {
+	if a.refProfile, err = a.profile(ctx, cfg.ReferenceText, pieces, first); err != nil {
 		return nil, fmt.Errorf("annotate the reference: %w", err)
 	}
 	return a, nil
 }
 
+// annotatedPiece is a piece's annotation or why there is none.
+type annotatedPiece struct {
+	ann *annotate.Annotation
+	err error
+}
+
 // profile is the dimension profile of a text (the reference's), annotated as the
-// corpus is: whole, or piece by piece when it is long (see chunkBytes).
-func (a *Analyzer) profile(ctx context.Context, text string) ([]float64, error) {
+// corpus is: whole, or piece by piece when it is long (see chunkBytes). pieces are
+// chunks(text, chunkBytes); the first one's annotation comes from first (closed when
+// there are no pieces), the others' are made here, one at a time.
+func (a *Analyzer) profile(ctx context.Context, text string, pieces [][2]int, first <-chan annotatedPiece) ([]float64, error) {
 	var all []cues.Match
 	tokens, sents := 0, 0
-	for _, c := range chunks(text, chunkBytes) {
+	for i, c := range pieces {
 		piece := text[c[0]:c[1]]
-		ann, err := a.Annotate(ctx, piece)
+		var ann *annotate.Annotation
+		var err error
+		if i == 0 {
+			p := <-first
+			ann, err = p.ann, p.err
+		} else {
+			ann, err = a.Annotate(ctx, piece)
+		}
 		var de *DocumentError
 		if errors.As(err, &de) && de.Reason == noWords && long(text) {
 			continue
@@ -526,4 +576,43 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// pendingStore is the annotation cache of a run that is still opening it: a call
+// waits until open says which cache it is (nil for none).
+type pendingStore struct {
+	ready chan struct{}
+	once  sync.Once
+	cache *Cache
+}
+
+func (p *pendingStore) open(c *Cache) {
+	p.once.Do(func() {
+		p.cache = c
+		close(p.ready)
+	})
+}
+
+func (p *pendingStore) get() *Cache {
+	<-p.ready
+	return p.cache
+}
+
+func (p *pendingStore) Get(contentSHA, text string) (*annotate.Annotation, error) {
+	if c := p.get(); c != nil {
+		return c.Get(contentSHA, text)
+	}
+	return nil, nil
+}
+
+func (p *pendingStore) Put(contentSHA, text string, ann *annotate.Annotation) {
+	if c := p.get(); c != nil {
+		c.Put(contentSHA, text, ann)
+	}
+}
+
+func (p *pendingStore) Release(ann *annotate.Annotation) {
+	if c := p.get(); c != nil {
+		c.Release(ann)
+	}
 }

@@ -147,6 +147,9 @@ type run struct {
 
 	files     *stateWriter // what this run learns of each file, for the next (see filestate.go)
 	committed bool
+
+	releaseGC func()       // ends the start-up hold of the garbage collector (see holdGC)
+	heldText  int64        // text read while it holds
 	state     *stateReader // what the previous run learnt, or nil
 }
 
@@ -173,12 +176,14 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	}
 	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8), inflightText: semaphore.NewWeighted(textBudget)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")
+	r.releaseGC = holdGC() // until the first megabyte of text is read (see the read stage)
 	opened := r
 	defer func() {
 		if err != nil {
 			opened.close()
 		}
 	}()
+
 	// Discovery first: a mistyped corpus path must not leave an empty output folder.
 	if r.disc, err = corpus.Discover(cfg.Roots, corpus.DiscoverOptions{FollowOutside: cfg.FollowOutside, Out: cfg.Out}); err != nil {
 		return nil, err
@@ -191,6 +196,34 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	if r.lock, err = acquireLock(stateDir); err != nil {
 		return nil, err
 	}
+	// The extractors (matcher, gazetteer, IDF table, the reference's profile) are
+	// prepared as soon as the run holds the lock (not before: their work must not
+	// delay taking it), while the output folder, its annotation cache and the
+	// previous run's tables are opened; only the reference's annotation waits for the
+	// cache (store). Should the opening fail first, they are stopped and waited for
+	// before the cache closes.
+	type prepared struct {
+		a   *Analyzer
+		err error
+	}
+	prepCtx, cancelPrep := context.WithCancel(ctx)
+	store := &pendingStore{ready: make(chan struct{})}
+	ready := make(chan prepared, 1)
+	go func() {
+		a, err := NewAnalyzer(prepCtx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
+			Engine: cfg.Annotator, Store: store, Version: cfg.Version})
+		ready <- prepared{a, err}
+	}()
+	prepWaited := false
+	defer func() {
+		if !prepWaited {
+			store.open(nil)
+			cancelPrep()
+			<-ready
+		}
+		cancelPrep()
+	}()
+
 	removeStaleSpills(stateDir)
 	if r.docs, err = newDocSpill(stateDir, r.id); err != nil {
 		return nil, err
@@ -201,25 +234,15 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	if r.cache, err = OpenCache(stateDir); err != nil {
 		return nil, err
 	}
+	store.open(r.cache)
 
-	// The extractors (gazetteers, IDF table, the reference's profile) are prepared
-	// while the previous run's tables are read.
-	type prepared struct {
-		a   *Analyzer
-		err error
-	}
-	ready := make(chan prepared, 1)
-	go func() {
-		a, err := NewAnalyzer(ctx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
-			Engine: cfg.Annotator, Store: r.cache, Version: cfg.Version})
-		ready <- prepared{a, err}
-	}()
 	var prev *previous
 	var prevErr error
 	if !cfg.Full {
 		prev, prevErr = loadPrevious(cfg.Out)
 	}
 	p := <-ready
+	prepWaited = true
 	if p.err != nil {
 		return nil, fmt.Errorf("prepare extractors: %w", p.err)
 	}
@@ -257,6 +280,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 
 // close releases what openRun opened; the tables, unless committed, are discarded.
 func (r *run) close() {
+	r.releaseGC()
 	if r.tables != nil {
 		r.tables.abort()
 	}

@@ -66,6 +66,9 @@ func (r *run) read(ctx context.Context, g *errgroup.Group) <-chan *item {
 				<-r.inflight
 				return err
 			}
+			if r.heldText += textWeight(it); r.heldText > gcHoldText {
+				r.releaseGC()
+			}
 			it.seq = seq
 			seq++
 			select {

@@ -452,6 +452,13 @@ func TestHostileLockOfAnUnrelatedProcessIsTakenOver(t *testing.T) {
 		os.WriteFile(lock, []byte(fmt.Sprintf("%d\n2026-01-01T00:00:00Z\n", pid)), 0o644)
 		mustSucceed(t, time.Minute, "run", corpus, "--out", out, "--quiet")
 	}
+	// The first run must still hold the lock when the second asks for it: a new
+	// document keeps it busy with prose (the others come from the annotation cache,
+	// and a run of cached documents is over in a few tens of milliseconds).
+	busy := strings.Repeat("The new speech keeps the first run busy with prose for a while. ", 1500)
+	if err := os.WriteFile(filepath.Join(corpus, "busy.txt"), []byte(busy), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	first := framealign("run", corpus, "--out", out, "--quiet", "--full", "--engine", "prose")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)

@@ -2,9 +2,11 @@ package cues
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/entities"
@@ -197,7 +199,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 	for di, d := range fw.Dimensions {
 		var dimExcl []exclusion
 		for _, src := range d.Exclude {
-			c, err := framework.ParseCue(src)
+			c, err := fw.Cue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: exclude %q: %w", d.ID, src, err)
 			}
@@ -214,7 +216,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			}
 		}
 		for _, src := range d.Cues {
-			c, err := framework.ParseCue(src)
+			c, err := fw.Cue(src)
 			if err != nil {
 				return nil, fmt.Errorf("dimension %s: cue %q: %w", d.ID, src, err)
 			}
@@ -247,7 +249,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			ids  *[]int
 		}{{"international_wording", fw.InternationalWording, &m.wording}, {"domestic_wording", fw.DomesticWording, &m.domestic}} {
 			for _, src := range list.srcs {
-				c, err := framework.ParseCue(src)
+				c, err := fw.Cue(src)
 				if err != nil {
 					return nil, fmt.Errorf("%s %q: %w", list.name, src, err)
 				}
@@ -268,15 +270,30 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 	common := commonWords()
 	m.common = make(map[string]*wordInfo, 2*len(common))
 	infos := make([]wordInfo, 0, 2*len(common))
+	forms := make([]string, 0, 2*len(common))
 	for _, w := range common {
 		for _, form := range []string{w, capitalise(w)} {
 			if _, ok := m.common[form]; !ok {
 				infos = append(infos, wordInfo{})
-				m.fillWord(&infos[len(infos)-1], form)
+				forms = append(forms, form)
 				m.common[form] = &infos[len(infos)-1]
 			}
 		}
 	}
+	// A word's facts depend on the compiled cues alone (fillWord only reads the
+	// matcher), so the start-up's largest step is shared out over the CPUs.
+	parts := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				m.fillWord(&infos[i], forms[i])
+			}
+		}(p*len(forms)/parts, (p+1)*len(forms)/parts)
+	}
+	wg.Wait()
 	return m, nil
 }
 

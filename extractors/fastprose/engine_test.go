@@ -3,7 +3,6 @@ package fastprose
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -482,90 +481,3 @@ func BenchmarkCorpusFast(b *testing.B) { fastBenchCorpus(b, newFast(b)) }
 
 // BenchmarkCorpusProse times prose over all 1,551 speeches (minutes).
 func BenchmarkCorpusProse(b *testing.B) { fastBenchCorpus(b, proseEngine) }
-
-// TestFastModelHoldsEveryProseWeight checks the interned tables against prose's own
-// assets: every feature key of the tagger and every (feature, value, label) key of the
-// entity model is reachable from exactly one table cell, with the same weight.
-func TestFastModelHoldsEveryProseWeight(t *testing.T) {
-	m := newFast(t).model
-	words := make([]string, len(m.vocab))
-	for s, id := range m.vocab {
-		words[id] = s
-	}
-	unpair := func(k uint64) (tmpl int, a, b string) {
-		return int(k >> 58), words[(k>>29)&(1<<29-1)], words[k&(1<<29-1)]
-	}
-
-	var tagWeights map[string]map[string]float64
-	if err := decodeProseAsset("model/AveragedPerceptron/weights.gob", &tagWeights); err != nil {
-		t.Fatal(err)
-	}
-	checkTagRow := func(key string, row int32) {
-		want, ok := tagWeights[key]
-		if !ok {
-			t.Fatalf("tagger table has %q, prose's weights do not", key)
-		}
-		r := &m.tagRows
-		if got := int(r.start[row+1] - r.start[row]); got != len(want) {
-			t.Fatalf("tagger feature %q: %d class weights, prose has %d", key, got, len(want))
-		}
-		for k := r.start[row]; k < r.start[row+1]; k++ {
-			if w := want[m.classes[r.class[k]]]; float64(r.w[k]) != math.Round(w*1000) {
-				t.Fatalf("tagger feature %q class %s: %d thousandths, prose %v", key, m.classes[r.class[k]], r.w[k], w)
-			}
-		}
-	}
-	cells := 1
-	checkTagRow("bias", m.tagBiasRow)
-	for tmpl, rows := range m.tagTable.atomic {
-		for v, row := range rows {
-			if row >= 0 {
-				checkTagRow(tagTemplateNames[tmpl]+" "+words[v], row)
-				cells++
-			}
-		}
-	}
-	for k, row := range m.tagTable.pairs {
-		tmpl, a, b := unpair(k)
-		checkTagRow(tagTemplateNames[tmpl]+" "+a+" "+b, row)
-		cells++
-	}
-	if cells != len(tagWeights) {
-		t.Errorf("tagger tables hold %d features, prose has %d", cells, len(tagWeights))
-	}
-
-	var mapping map[string]int
-	var weights []float64
-	if err := decodeProseAsset("model/Maxent/mapping.gob", &mapping); err != nil {
-		t.Fatal(err)
-	}
-	if err := decodeProseAsset("model/Maxent/weights.gob", &weights); err != nil {
-		t.Fatal(err)
-	}
-	entries := 0
-	checkNERRow := func(feature, value string, row int32) {
-		r := &m.nerRows
-		for k := r.start[row]; k < r.start[row+1]; k++ {
-			key := feature + "-" + value + "-" + m.labels[r.class[k]]
-			idx, ok := mapping[key]
-			if !ok || weights[idx] != r.w[k] {
-				t.Fatalf("entity table has %q = %v; prose: present %v", key, r.w[k], ok)
-			}
-			entries++
-		}
-	}
-	for f, rows := range m.nerTable.atomic {
-		for v, row := range rows {
-			if row >= 0 {
-				checkNERRow(nerFeatureNames[f], words[v], row)
-			}
-		}
-	}
-	for k, row := range m.nerTable.pairs {
-		f, a, b := unpair(k)
-		checkNERRow(nerFeatureNames[f], a+"+"+b, row)
-	}
-	if entries != len(mapping) {
-		t.Errorf("entity tables hold %d weights, prose has %d", entries, len(mapping))
-	}
-}

@@ -26,12 +26,10 @@
 package fastprose
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
 	"gopkg.in/neurosnap/sentences.v1"
-	"gopkg.in/neurosnap/sentences.v1/data"
 )
 
 // proseSegmenter is prose's punkt sentence tokenizer. Its training data is read-only
@@ -40,16 +38,17 @@ type proseSegmenter struct {
 	tokenizer *sentences.DefaultSentenceTokenizer
 }
 
-// newProseSegmenter loads punkt's English parameters with prose's additions.
-func newProseSegmenter() (*proseSegmenter, error) {
-	b, err := data.Asset("data/english.json")
-	if err != nil {
-		return nil, fmt.Errorf("read punkt english parameters: %w", err)
+// newProseSegmenter builds punkt with its English parameters (compiled into m from
+// punkt's data/english.json, see build.go) and prose's additions.
+func newProseSegmenter(m *fastModel) (*proseSegmenter, error) {
+	var sets [4]sentences.SetString
+	for i, ps := range m.punkt {
+		sets[i] = make(sentences.SetString, len(ps.keys)+4)
+		for j, k := range ps.keys {
+			sets[i][k] = int(ps.vals[j])
+		}
 	}
-	training, err := sentences.LoadTraining(b)
-	if err != nil {
-		return nil, fmt.Errorf("decode punkt english parameters: %w", err)
-	}
+	training := &sentences.Storage{AbbrevTypes: sets[0], Collocations: sets[1], SentStarters: sets[2], OrthoContext: sets[3]}
 
 	// prose's supervisor abbreviations.
 	for _, abbr := range []string{"sgt", "gov", "no", "mt"} {

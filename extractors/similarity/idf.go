@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,14 @@ import (
 //go:embed data/idf.tsv
 var idfFile []byte
 
+// data/idf.bin is data/idf.tsv compiled by `go generate` (CompileIDFTable) into the
+// table's own layout, which DefaultIDFTable uses where it lies: no parsing, no map.
+// TestCompiledIDFTableIsCurrent fails when it is stale.
+//
+//go:generate go run ./internal/genidf -i data/idf.tsv -o data/idf.bin
+//go:embed data/idf.bin
+var idfCompiled string
+
 // IDFTable holds the inverse document frequency of every term of a background corpus.
 type IDFTable struct {
 	Version   string // digest of the term lines
@@ -35,8 +44,13 @@ type IDFTable struct {
 	Documents int    // how many documents it holds
 	Built     string // build date, YYYY-MM-DD
 	MinDF     int    // terms in fewer documents were pruned
-	idf       map[uint64]float32
-	maxIDF    float32
+	// An open-addressing hash table (linear probing, length a power of two) from term
+	// hash to idf; key 0 marks an empty slot (CompileIDFTable rules out a term hashing
+	// to 0).
+	keys   []uint64
+	idfs   []float32
+	terms  int
+	maxIDF float32
 }
 
 // idfOf returns the smoothed inverse document frequency of a term held by df of n
@@ -52,8 +66,66 @@ func ParseIDFTable(data []byte) (*IDFTable, error) {
 	if !ok || !bytes.HasPrefix(header, []byte("#idf\t")) {
 		return nil, fmt.Errorf("parse idf table: missing #idf header line")
 	}
+	t, err := parseIDFHeader(string(header))
+	if err != nil {
+		return nil, err
+	}
+	if got := bodyVersion(body); t.Version != got {
+		return nil, fmt.Errorf("parse idf table: header version %q does not match its terms (%s)", t.Version, got)
+	}
+	idf := make(map[uint64]float32, bytes.Count(body, []byte("\n")))
+	for line := range bytes.Lines(body) {
+		line = bytes.TrimRight(line, "\n")
+		term, dfText, ok := bytes.Cut(line, []byte("\t"))
+		if !ok {
+			return nil, fmt.Errorf("parse idf table: line %q has no tab", line)
+		}
+		df, err := strconv.Atoi(string(dfText))
+		if err != nil || df <= 0 || df > t.Documents {
+			return nil, fmt.Errorf("parse idf table: term %q has bad df %q", term, dfText)
+		}
+		h := hashBytes(term)
+		if h == 0 {
+			return nil, fmt.Errorf("parse idf table: term %q hashes to 0, which the table cannot hold", term)
+		}
+		idf[h] = float32(idfOf(df, t.Documents))
+	}
+	t.keys, t.idfs = idfSlots(idf)
+	t.terms = len(idf)
+	return t, nil
+}
+
+// idfSlots lays out idf as an open-addressing table at most half full, inserting in
+// key order so that it comes out the same every time.
+func idfSlots(idf map[uint64]float32) ([]uint64, []float32) {
+	hs := make([]uint64, 0, len(idf))
+	for h := range idf {
+		hs = append(hs, h)
+	}
+	slices.Sort(hs)
+	n := 1
+	for n < 2*len(hs) {
+		n *= 2
+	}
+	keys, idfs := make([]uint64, n), make([]float32, n)
+	mask := uint64(n - 1)
+	for _, h := range hs {
+		i := idfSlot(h) & mask
+		for keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		keys[i], idfs[i] = h, idf[h]
+	}
+	return keys, idfs
+}
+
+// idfSlot is where the search for hash h starts (before the mask).
+func idfSlot(h uint64) uint64 { return h ^ h>>29 }
+
+// parseIDFHeader reads the #idf header line (without its newline).
+func parseIDFHeader(header string) (*IDFTable, error) {
 	t := &IDFTable{}
-	for _, field := range strings.Split(string(header), "\t")[1:] {
+	for _, field := range strings.Split(header, "\t")[1:] {
 		k, v, _ := strings.Cut(field, "=")
 		switch k {
 		case "version":
@@ -77,40 +149,29 @@ func ParseIDFTable(data []byte) (*IDFTable, error) {
 	if t.Documents <= 0 {
 		return nil, fmt.Errorf("parse idf table: header gives no document count")
 	}
-	if got := bodyVersion(body); t.Version != got {
-		return nil, fmt.Errorf("parse idf table: header version %q does not match its terms (%s)", t.Version, got)
-	}
 	// Terms in fewer than MinDF documents were pruned; an unknown term is at least as
 	// rare as those, so it gets the idf of a term found once.
 	t.maxIDF = float32(idfOf(1, t.Documents))
-	t.idf = make(map[uint64]float32, bytes.Count(body, []byte("\n")))
-	for line := range bytes.Lines(body) {
-		line = bytes.TrimRight(line, "\n")
-		term, dfText, ok := bytes.Cut(line, []byte("\t"))
-		if !ok {
-			return nil, fmt.Errorf("parse idf table: line %q has no tab", line)
-		}
-		df, err := strconv.Atoi(string(dfText))
-		if err != nil || df <= 0 || df > t.Documents {
-			return nil, fmt.Errorf("parse idf table: term %q has bad df %q", term, dfText)
-		}
-		t.idf[hashBytes(term)] = float32(idfOf(df, t.Documents))
-	}
 	return t, nil
 }
 
 // Len returns the number of terms in the table.
-func (t *IDFTable) Len() int { return len(t.idf) }
+func (t *IDFTable) Len() int { return t.terms }
 
 // IDF returns the weight of a term ("word" or "first second"); terms the table does not
 // hold get the largest weight, that of a term found in one document.
 func (t *IDFTable) IDF(term string) float64 { return float64(t.lookup(hashString(term))) }
 
 func (t *IDFTable) lookup(h uint64) float32 {
-	if w, ok := t.idf[h]; ok {
-		return w
+	mask := uint64(len(t.keys) - 1)
+	for i := idfSlot(h) & mask; ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case h:
+			return t.idfs[i]
+		case 0:
+			return t.maxIDF
+		}
 	}
-	return t.maxIDF
 }
 
 // bodyVersion is the version a table's term lines carry: the start of their SHA-256.

@@ -10,9 +10,11 @@
 //
 // It counts terms with similarity.Terms, the very function the similarity
 // vectoriser uses, so the table always spells terms as documents will. Rebuild it when
-// Lemma or data/stopwords.txt change (TestIDFTableMatchesCorpus says when). An empty
-// idf.tsv does not stop this program from building: the extractors package only
-// parses the table when a Similarity is made.
+// Lemma or data/stopwords.txt change (TestIDFTableMatchesCorpus says when), then run
+// go generate ./extractors/similarity to compile it into data/idf.bin, the form the
+// binary embeds (TestCompiledIDFTableIsCurrent says when). An empty idf.tsv does not
+// stop this program from building: the similarity package only reads the compiled
+// data/idf.bin.
 package main
 
 import (
