@@ -177,6 +177,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	r = &run{cfg: cfg, started: time.Now(), inflight: make(chan struct{}, 4*cfg.Workers+8), inflightText: semaphore.NewWeighted(textBudget)}
 	r.id = r.started.UTC().Format("20060102T150405.000000Z")
 	r.releaseGC = holdGC() // until the first megabyte of text is read (see the read stage)
+	releasePending()       // a command's hold from its start (HoldGCUntilRun) ends here
 	opened := r
 	defer func() {
 		if err != nil {

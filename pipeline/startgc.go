@@ -25,6 +25,7 @@ var startGC struct {
 	percent  int
 	limit    int64
 	replaced bool
+	pending  []func() // the holds of HoldGCUntilRun, ended by the next run's own
 }
 
 func holdGC() (release func()) {
@@ -49,5 +50,28 @@ func holdGC() (release func()) {
 				debug.SetMemoryLimit(startGC.limit)
 			}
 		})
+	}
+}
+
+// HoldGCUntilRun holds the collector off from a program's start (parsing the framework
+// and reading the reference, before Run is called) until a run takes its own start-up
+// hold, which ends this one; release ends it when no run comes (an error before Run).
+// A command calls it first thing, so that its start-up, too, is not collected over.
+func HoldGCUntilRun() (release func()) {
+	release = holdGC()
+	startGC.Lock()
+	startGC.pending = append(startGC.pending, release)
+	startGC.Unlock()
+	return release
+}
+
+// releasePending ends the holds of HoldGCUntilRun, once a run holds its own.
+func releasePending() {
+	startGC.Lock()
+	pending := startGC.pending
+	startGC.pending = nil
+	startGC.Unlock()
+	for _, release := range pending {
+		release()
 	}
 }

@@ -32,3 +32,38 @@ func TestHoldGCRestores(t *testing.T) {
 		t.Errorf("released: memory limit %d, want %d", got, limit)
 	}
 }
+
+// TestHoldGCUntilRunEndsWithTheRunsOwnHold: a command's hold from its start lasts
+// until a run takes its own hold, and the run's release then gives back the settings;
+// a hold no run took over is ended by its own release.
+func TestHoldGCUntilRunEndsWithTheRunsOwnHold(t *testing.T) {
+	percent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	if percent < 0 {
+		t.Skip("GOGC=off: nothing to restore")
+	}
+	cmd := HoldGCUntilRun()
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("command's hold: GC percent %d, want -1 (off)", got)
+	}
+	run := holdGC()
+	releasePending()
+	run()
+	if got := debug.SetGCPercent(percent); got != percent {
+		t.Errorf("after the run's release: GC percent %d, want %d (the command's hold must have ended)", got, percent)
+	}
+	cmd() // already ended: nothing changes
+	if got := debug.SetGCPercent(percent); got != percent {
+		t.Errorf("after a second release: GC percent %d, want %d", got, percent)
+	}
+
+	alone := HoldGCUntilRun()
+	alone()
+	if got := debug.SetGCPercent(percent); got != percent {
+		t.Errorf("a hold no run took over, released: GC percent %d, want %d", got, percent)
+	}
+	releasePending() // the released hold is still listed: ending it again is harmless
+	if got := debug.SetGCPercent(percent); got != percent {
+		t.Errorf("GC percent %d, want %d", got, percent)
+	}
+}

@@ -85,6 +85,9 @@ func runCommand() *cli.Command {
 			// First of all, so that an interrupt while the models load is an orderly stop too.
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// The framework's parsing and the reference's reading are start-up too:
+			// no collection over them (the run's own hold takes over, see holdGC).
+			defer pipeline.HoldGCUntilRun()()
 			o.Corpus = c.Args().Slice()
 			return runRun(ctx, o, c.App.Writer, errWriter(c))
 		},
