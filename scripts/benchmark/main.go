@@ -21,15 +21,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/jdkato/prose/v2"
 
+	"github.com/framealign/framealign/internal/benchutil"
 	"github.com/framealign/framealign/output"
 )
 
@@ -64,16 +61,16 @@ func main() {
 	defer os.RemoveAll(tmp)
 
 	bin := filepath.Join(tmp, "framealign")
-	check(run(exec.Command("go", "build", "-o", bin, "./cmd/framealign")))
+	check(benchutil.Run(exec.Command("go", "build", "-o", bin, "./cmd/framealign")))
 	self := filepath.Join(tmp, "benchmark")
-	check(run(exec.Command("go", "build", "-o", self, "./scripts/benchmark")))
+	check(benchutil.Run(exec.Command("go", "build", "-o", self, "./scripts/benchmark")))
 
 	target := *corpusDir
 	if *copies > 1 {
 		target = filepath.Join(tmp, "corpus")
 		makeCopies(*corpusDir, target, *copies)
 	}
-	files := corpusFiles(target)
+	files := benchutil.Speeches(target)
 	fmt.Printf("corpus %s: %d speeches (x%d), %d workers, GOMAXPROCS %d, %s\n", *corpusDir, len(files), *copies, *workers, runtime.GOMAXPROCS(0), time.Now().Format(time.RFC3339))
 
 	var results []result
@@ -84,7 +81,7 @@ func main() {
 		cmd := exec.Command(bin, args...)
 		cmd.Stderr = os.Stderr
 		check(cmd.Run())
-		fa := result{Name: "framealign run --engine " + engine, Seconds: time.Since(start).Seconds(), RSSMB: maxRSS(cmd)}
+		fa := result{Name: "framealign run --engine " + engine, Seconds: time.Since(start).Seconds(), RSSMB: benchutil.MaxRSS(cmd)}
 		fa.Docs, fa.Tokens = len(files), countTokens(out)
 		results = append(results, fa)
 	}
@@ -99,7 +96,7 @@ func main() {
 			check(err)
 			var r result
 			check(json.Unmarshal(out, &r))
-			r.RSSMB = maxRSS(c)
+			r.RSSMB = benchutil.MaxRSS(c)
 			results = append(results, r)
 		}
 	}
@@ -117,11 +114,6 @@ func main() {
 	}
 }
 
-func run(c *exec.Cmd) error {
-	c.Stdout, c.Stderr = os.Stderr, os.Stderr
-	return c.Run()
-}
-
 func check(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchmark:", err)
@@ -129,30 +121,10 @@ func check(err error) {
 	}
 }
 
-func maxRSS(c *exec.Cmd) float64 {
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return float64(ru.Maxrss) / 1024 // kilobytes on Linux
-	}
-	return 0
-}
-
-// corpusFiles lists the speeches: .txt files, without macOS AppleDouble debris.
-func corpusFiles(dir string) []string {
-	var files []string
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".txt") && !strings.HasPrefix(info.Name(), ".") && info.Name() != "README.md" {
-			files = append(files, p)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files
-}
-
 // makeCopies writes the corpus n times under dst, each copy's files one line longer so
 // their content hashes differ and nothing comes from the annotation cache.
 func makeCopies(src, dst string, n int) {
-	for _, f := range corpusFiles(src) {
+	for _, f := range benchutil.Speeches(src) {
 		b, err := os.ReadFile(f)
 		check(err)
 		rel, _ := filepath.Rel(src, f)
@@ -182,7 +154,7 @@ func countTokens(out string) int64 {
 }
 
 func runBaseline(mode, dir string, workers, perDocDocs, sharedDocs int) {
-	files := corpusFiles(dir)
+	files := benchutil.Speeches(dir)
 	limit := sharedDocs
 	var opts []prose.DocOpt
 	name := fmt.Sprintf("prose shared model, %d workers", workers)
@@ -202,27 +174,7 @@ func runBaseline(mode, dir string, workers, perDocDocs, sharedDocs int) {
 		files = sample
 		name += fmt.Sprintf(" (sample of %d)", limit)
 	}
-	var tokens atomic.Int64
-	work := make(chan string)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				b, err := os.ReadFile(f)
-				check(err)
-				doc, err := prose.NewDocument(string(b), opts...)
-				check(err)
-				tokens.Add(int64(len(doc.Tokens())))
-			}
-		}()
-	}
-	for _, f := range files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
-	json.NewEncoder(os.Stdout).Encode(result{Name: name, Docs: len(files), Tokens: tokens.Load(), Seconds: time.Since(start).Seconds()})
+	tokens, seconds, err := benchutil.Prose(files, workers, opts...)
+	check(err)
+	json.NewEncoder(os.Stdout).Encode(result{Name: name, Docs: len(files), Tokens: tokens, Seconds: seconds})
 }

@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/framealign/framealign/internal/benchutil"
 )
 
 func main() {
@@ -42,7 +44,7 @@ func main() {
 
 	// The corpus less 10 speeches, spread over the sessions, as files that a
 	// nightly job would find; the 10 land later.
-	files := speeches(*corpusDir)
+	files := benchutil.Speeches(*corpusDir)
 	corpus, late, alone := filepath.Join(tmp, "corpus"), map[string]bool{}, filepath.Join(tmp, "ten")
 	for i := 0; i < 10; i++ {
 		late[files[i*len(files)/10+3]] = true
@@ -116,18 +118,6 @@ func seconds(ds []time.Duration) string {
 		parts = append(parts, fmt.Sprintf("%.2f", d.Seconds()))
 	}
 	return strings.Join(parts, ", ") + " s"
-}
-
-func speeches(dir string) []string {
-	var files []string
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".txt") && !strings.HasPrefix(info.Name(), ".") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files
 }
 
 func link(src, dst string) {

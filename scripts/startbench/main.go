@@ -32,9 +32,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/jdkato/prose/v2"
@@ -45,6 +42,7 @@ import (
 	"github.com/framealign/framealign/extractors/similarity"
 	"github.com/framealign/framealign/extractors/words"
 	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/benchutil"
 	"github.com/framealign/framealign/pipeline"
 )
 
@@ -68,7 +66,11 @@ func main() {
 		steps()
 		return
 	case "shared":
-		sharedBaseline(strings.Split(*filesFlag, ","), 2)
+		// scripts/benchmark's prose shared-model baseline on the files: prose's
+		// models loaded once (not timed), prose.NewDocument on 2 goroutines.
+		tokens, seconds, err := benchutil.Prose(strings.Split(*filesFlag, ","), 2, prose.UsingModel(prose.ModelFromData("en")))
+		check(err)
+		check(json.NewEncoder(os.Stdout).Encode(map[string]any{"Seconds": seconds, "Tokens": tokens}))
 		return
 	}
 
@@ -76,11 +78,11 @@ func main() {
 	check(err)
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, "framealign")
-	check(run(exec.Command("go", "build", "-o", bin, "./cmd/framealign")))
+	check(benchutil.Run(exec.Command("go", "build", "-o", bin, "./cmd/framealign")))
 	self := filepath.Join(tmp, "startbench")
-	check(run(exec.Command("go", "build", "-o", self, "./scripts/startbench")))
+	check(benchutil.Run(exec.Command("go", "build", "-o", self, "./scripts/startbench")))
 
-	files := speeches(*corpusDir)
+	files := benchutil.Speeches(*corpusDir)
 	if len(files) < heldOut {
 		check(fmt.Errorf("%s: %d speeches, want at least %d (give -corpus)", *corpusDir, len(files), heldOut))
 	}
@@ -134,7 +136,7 @@ func main() {
 		check(err)
 		var r struct{ Seconds float64 }
 		check(json.Unmarshal(b, &r))
-		add(&shared, time.Duration(r.Seconds*float64(time.Second)), maxRSS(c))
+		add(&shared, time.Duration(r.Seconds*float64(time.Second)), benchutil.MaxRSS(c))
 
 		c = exec.Command(self, "-mode", "steps")
 		c.Stderr = os.Stderr
@@ -242,40 +244,11 @@ func steps() {
 	check(json.NewEncoder(os.Stdout).Encode(out))
 }
 
-// sharedBaseline is scripts/benchmark's prose shared-model baseline on the given
-// files: prose's models loaded once (not timed), prose.NewDocument on workers goroutines.
-func sharedBaseline(files []string, workers int) {
-	opts := []prose.DocOpt{prose.UsingModel(prose.ModelFromData("en"))}
-	var tokens atomic.Int64
-	work := make(chan string)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				b, err := os.ReadFile(f)
-				check(err)
-				doc, err := prose.NewDocument(string(b), opts...)
-				check(err)
-				tokens.Add(int64(len(doc.Tokens())))
-			}
-		}()
-	}
-	for _, f := range files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
-	check(json.NewEncoder(os.Stdout).Encode(map[string]any{"Seconds": time.Since(start).Seconds(), "Tokens": tokens.Load()}))
-}
-
 func timed(c *exec.Cmd) (time.Duration, float64) {
 	c.Stdout, c.Stderr = nil, os.Stderr
 	start := time.Now()
 	check(c.Run())
-	return time.Since(start), maxRSS(c)
+	return time.Since(start), benchutil.MaxRSS(c)
 }
 
 func median(xs []float64) float64 {
@@ -304,32 +277,6 @@ func rel(dir, p string) string {
 		return p
 	}
 	return r
-}
-
-// speeches lists the corpus's speeches as scripts/benchmark does: .txt files, without
-// macOS AppleDouble debris, sorted.
-func speeches(dir string) []string {
-	var files []string
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".txt") && !strings.HasPrefix(info.Name(), ".") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files
-}
-
-func run(c *exec.Cmd) error {
-	c.Stdout, c.Stderr = os.Stderr, os.Stderr
-	return c.Run()
-}
-
-func maxRSS(c *exec.Cmd) float64 {
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return float64(ru.Maxrss) / 1024 // kilobytes on Linux
-	}
-	return 0
 }
 
 func check(err error) {
