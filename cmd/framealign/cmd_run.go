@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/internal/atomicfile"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -304,26 +305,7 @@ func writeSummaryJSON(path string, s *pipeline.Summary) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // progressPrinter shows progress on stderr: a live bar on a terminal, a plain line

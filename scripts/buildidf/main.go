@@ -18,6 +18,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"github.com/framealign/framealign/extractors/similarity"
+	"github.com/framealign/framealign/internal/atomicfile"
 )
 
 func main() {
@@ -70,23 +72,12 @@ func run(dir, out, corpus string, minDF int) error {
 	if out == "" {
 		return b.WriteTo(os.Stdout, corpus, minDF, time.Now())
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".idf-*.tsv")
-	if err != nil {
-		return fmt.Errorf("create temporary table beside %s: %w", out, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := b.WriteTo(tmp, corpus, minDF, time.Now()); err != nil {
-		tmp.Close()
+	var buf bytes.Buffer
+	if err := b.WriteTo(&buf, corpus, minDF, time.Now()); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp.Name(), err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return fmt.Errorf("rename %s to %s: %w", tmp.Name(), out, err)
+	if err := atomicfile.Write(out, buf.Bytes()); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
 	}
 	return nil
 }

@@ -13,9 +13,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/framealign/framealign/extractors/similarity"
+	"github.com/framealign/framealign/internal/atomicfile"
 )
 
 func main() {
@@ -26,31 +26,11 @@ func main() {
 	if err == nil {
 		var b []byte
 		if b, err = similarity.CompileIDFTable(tsv); err == nil {
-			err = writeFile(*out, b)
+			err = atomicfile.Write(*out, b)
 		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genidf:", err)
 		os.Exit(1)
 	}
-}
-
-func writeFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idf-*.bin")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
