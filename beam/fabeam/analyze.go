@@ -12,8 +12,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
+
 	"github.com/framealign/framealign/extractors/annotate"
-	"github.com/framealign/framealign/extractors/fastprose"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
 	"github.com/framealign/framealign/pipeline"
@@ -55,29 +55,14 @@ func Engine(name string) (annotate.Annotator, time.Duration, error) {
 	enginesMu.Unlock()
 	e.once.Do(func() {
 		t := time.Now()
-		switch name {
-		case "", "fast":
-			e.engine, e.err = fastprose.New()
-		case "prose":
-			e.engine = annotate.NewProse()
-		default:
-			e.err = fmt.Errorf("--engine %q: choose fast or prose", name)
-		}
+		e.engine, e.err = pipeline.NewEngine(name)
 		e.took = time.Since(t)
 	})
 	return e.engine, e.took, e.err
 }
 
 // EngineName is the name runs.engine gives the engine --engine names.
-func EngineName(name string) (string, error) {
-	switch name {
-	case "", "fast":
-		return fastprose.Name, nil
-	case "prose":
-		return annotate.ProseName, nil
-	}
-	return "", fmt.Errorf("--engine %q: choose fast or prose", name)
-}
+func EngineName(name string) (string, error) { return pipeline.EngineName(name) }
 
 // ParseFramework is the framework of a SideConfig: the embedded default when yaml is
 // empty.

@@ -1,37 +1,14 @@
 package main
 
 import (
-	"fmt"
-	"sort"
-
 	"github.com/framealign/framealign/extractors/annotate"
-	"github.com/framealign/framealign/extractors/fastprose"
+	"github.com/framealign/framealign/pipeline"
 )
 
-const defaultEngine = "fast"
+const defaultEngine = pipeline.DefaultEngine
 
-// engines are the annotation engines --engine can select.
-var engines = map[string]func() (annotate.Annotator, error){
-	"prose": func() (annotate.Annotator, error) { return annotate.NewProse(), nil },
-	"fast": func() (annotate.Annotator, error) {
-		// Loaded on first use: a rerun with nothing new to annotate skips the second it takes.
-		return annotate.Lazy(fastprose.Name, func() (annotate.Annotator, error) { return fastprose.New() }), nil
-	},
-}
+func engineNames() []string { return pipeline.EngineNames() }
 
-func engineNames() []string {
-	names := make([]string, 0, len(engines))
-	for n := range engines {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func newEngine(name string) (annotate.Annotator, error) {
-	mk, ok := engines[name]
-	if !ok {
-		return nil, fmt.Errorf("--engine %q: choose %v", name, engineNames())
-	}
-	return mk()
-}
+// newEngine is the engine --engine names, loaded on first use: a rerun with nothing
+// new to annotate never loads a model.
+func newEngine(name string) (annotate.Annotator, error) { return pipeline.LazyEngine(name) }
