@@ -11,6 +11,8 @@ import (
 	"github.com/jdkato/prose/v2"
 	"gopkg.in/neurosnap/sentences.v1"
 	"gopkg.in/neurosnap/sentences.v1/data"
+
+	"github.com/framealign/framealign/internal/openaddr"
 )
 
 // This file builds the model from prose's own embedded assets (gob-encoded maps of
@@ -73,8 +75,8 @@ func buildFastModel() (*fastModel, error) {
 	}
 	m := b.m
 	m.vocab = newFastVocab(b.words)
-	m.tagTable.pairKeys, m.tagTable.pairRows = newPairTable(b.tagPairs)
-	m.nerTable.pairKeys, m.nerTable.pairRows = newPairTable(b.nerPairs)
+	m.tagTable.pairKeys, m.tagTable.pairRows = openaddr.Layout(b.tagPairs, pairHash)
+	m.nerTable.pairKeys, m.nerTable.pairRows = openaddr.Layout(b.nerPairs, pairHash)
 	m.finishLoad()
 	return m, nil
 }
@@ -90,10 +92,7 @@ func newFastVocab(words []string) fastVocab {
 	}
 	v.off = append(v.off, uint32(sb.Len()))
 	v.strs = sb.String()
-	n := 1
-	for n < 2*len(words) {
-		n *= 2
-	}
+	n := openaddr.Size(len(words))
 	v.slots = make([]uint32, n)
 	mask := uint64(n - 1)
 	for id, w := range words {
@@ -104,30 +103,6 @@ func newFastVocab(words []string) fastVocab {
 		v.slots[i] = uint32(id) + 1
 	}
 	return v
-}
-
-// newPairTable lays out pairs as an open-addressing table at most half full, inserting
-// in key order so that the table comes out the same on every build.
-func newPairTable(pairs map[uint64]int32) ([]uint64, []int32) {
-	keys := make([]uint64, 0, len(pairs))
-	for k := range pairs {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	n := 1
-	for n < 2*len(keys) {
-		n *= 2
-	}
-	tk, tr := make([]uint64, n), make([]int32, n)
-	mask := uint64(n - 1)
-	for _, k := range keys {
-		i := pairHash(k) & mask
-		for tk[i] != 0 {
-			i = (i + 1) & mask
-		}
-		tk[i], tr[i] = k, pairs[k]
-	}
-	return tk, tr
 }
 
 // setAtomic records row for value id v of template tmpl, growing the dense slices as

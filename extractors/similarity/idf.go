@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/framealign/framealign/internal/openaddr"
 )
 
 // The IDF table is a fixed file so that a document's similarity does not depend on which
@@ -90,33 +91,9 @@ func ParseIDFTable(data []byte) (*IDFTable, error) {
 		}
 		idf[h] = float32(idfOf(df, t.Documents))
 	}
-	t.keys, t.idfs = idfSlots(idf)
+	t.keys, t.idfs = openaddr.Layout(idf, idfSlot)
 	t.terms = len(idf)
 	return t, nil
-}
-
-// idfSlots lays out idf as an open-addressing table at most half full, inserting in
-// key order so that it comes out the same every time.
-func idfSlots(idf map[uint64]float32) ([]uint64, []float32) {
-	hs := make([]uint64, 0, len(idf))
-	for h := range idf {
-		hs = append(hs, h)
-	}
-	slices.Sort(hs)
-	n := 1
-	for n < 2*len(hs) {
-		n *= 2
-	}
-	keys, idfs := make([]uint64, n), make([]float32, n)
-	mask := uint64(n - 1)
-	for _, h := range hs {
-		i := idfSlot(h) & mask
-		for keys[i] != 0 {
-			i = (i + 1) & mask
-		}
-		keys[i], idfs[i] = h, idf[h]
-	}
-	return keys, idfs
 }
 
 // idfSlot is where the search for hash h starts (before the mask).
