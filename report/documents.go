@@ -9,41 +9,26 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/framealign/framealign/corpus"
 )
 
-// Kind is the type of a documents.parquet column as the filter language sees it.
-type Kind int
+// Kind is the type of a documents.parquet column as the filter language sees it: the
+// metadata kinds of the corpus (a JSON value is stored, and read, as a string). A list
+// column holds strings (countries); its values compare element-wise. Date and
+// timestamp columns hold time.Time values in UTC.
+type Kind = corpus.Kind
 
-// Column kinds. A list column holds strings (countries); its values compare
-// element-wise. Date and timestamp columns hold time.Time values in UTC.
+// Column kinds.
 const (
-	KindString Kind = iota
-	KindInt
-	KindFloat
-	KindBool
-	KindList
-	KindDate
-	KindTimestamp
+	KindString    = corpus.KindString
+	KindInt       = corpus.KindInt
+	KindFloat     = corpus.KindFloat
+	KindBool      = corpus.KindBool
+	KindList      = corpus.KindList
+	KindDate      = corpus.KindDate
+	KindTimestamp = corpus.KindTimestamp
 )
-
-func (k Kind) String() string {
-	switch k {
-	case KindString:
-		return "string"
-	case KindInt:
-		return "integer"
-	case KindFloat:
-		return "number"
-	case KindBool:
-		return "boolean"
-	case KindDate:
-		return "date"
-	case KindTimestamp:
-		return "timestamp"
-	default:
-		return "list"
-	}
-}
 
 // Row is one row of documents.parquet: the fixed columns the report needs, typed,
 // and every column (metadata included) by name in Fields.
