@@ -186,8 +186,6 @@ func (p *parser) next() token {
 	return t
 }
 
-func (p *parser) peek() token { return p.toks[p.i] }
-
 // literal is a parsed constant: a string, a number or a boolean.
 type literal struct {
 	s     string

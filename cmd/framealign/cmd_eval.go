@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -210,7 +211,7 @@ func printExplain(out io.Writer, fw *framework.Framework, rep *cues.Report, only
 		fmt.Fprintf(out, "== %s: P %.3f R %.3f F1 %.3f (TP %d, FP %d, FN %d)\n", d.ID, e.Precision, e.Recall, e.F1, e.TP, e.FP, e.FN)
 		var saved []string
 		for _, s := range rep.Sentences {
-			gold, pred := has(s.Gold.Labels, d.ID), has(s.Predicted, d.ID)
+			gold, pred := slices.Contains(s.Gold.Labels, d.ID), slices.Contains(s.Predicted, d.ID)
 			switch {
 			case pred && !gold:
 				fmt.Fprintf(out, "  FP %s  %s\n", s.Gold.ID, s.Gold.Text)
@@ -240,15 +241,6 @@ func printExplain(out io.Writer, fw *framework.Framework, rep *cues.Report, only
 		}
 		fmt.Fprintln(out)
 	}
-}
-
-func has(list []string, x string) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func printDisagreements(out io.Writer, rep *cues.Report) {

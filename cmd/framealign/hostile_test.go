@@ -134,17 +134,6 @@ func docIDs(docs []docRow) []string {
 	return ids
 }
 
-// errorsFor lists the errors whose source is src.
-func errorsFor(errs []output.Error, src string) []output.Error {
-	var out []output.Error
-	for _, e := range errs {
-		if e.Source == src {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // baseCorpus is a copy of testdata/corpus (four speeches, one AppleDouble file).
 func baseCorpus(t *testing.T) string {
 	t.Helper()

@@ -252,12 +252,3 @@ func selfMatches(ctx context.Context, fw *framework.Framework, src string, c *fr
 	}
 	return len(m.Match(sentence, ann)) > 0, strings.Join(toks, " "), nil
 }
-
-func has(list []string, x string) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
