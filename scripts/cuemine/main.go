@@ -50,7 +50,7 @@ func init() {
 func main() {
 	dir := flag.String("corpus", "", "corpus folder")
 	fwPath := flag.String("framework", "", "framework YAML (default: embedded)")
-	min := flag.Int("min", 12, "fewest sentences a phrase must occur in")
+	minCount := flag.Int("min", 12, "fewest sentences a phrase must occur in")
 	share := flag.Float64("share", 0.5, "smallest share of its sentences the framework already marks for the dimension")
 	top := flag.Int("top", 25, "candidates per dimension")
 	only := flag.String("dimension", "", "only this dimension")
@@ -113,9 +113,10 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				corpus.Read(files[i], corpus.Options{}, func(d corpus.Document) error {
+				_, err := corpus.Read(files[i], corpus.Options{}, func(d corpus.Document) error {
 					a, err := ann.Annotate(context.Background(), d.Text)
 					if err != nil {
+						fmt.Fprintf(os.Stderr, "cuemine: %s: %v (left out)\n", d.ID, err)
 						return nil
 					}
 					found, _ := m.Find(cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a)}, false)
@@ -129,13 +130,14 @@ func main() {
 					}
 					local := map[string]*counts{}
 					toks := a.Tokens
-					for s := range a.Sentences {
-						var ws []int
-						for t := range toks {
-							if toks[t].Sentence == s && isWord(toks[t].Text) {
-								ws = append(ws, t)
-							}
+					// the word tokens of each sentence, in one pass over the tokens
+					words := make([][]int, len(a.Sentences))
+					for t := range toks {
+						if s := toks[t].Sentence; s >= 0 && s < len(words) && isWord(toks[t].Text) {
+							words[s] = append(words[s], t)
 						}
+					}
+					for s, ws := range words {
 						seen := map[string]bool{}
 						for k := range ws {
 							for n := *shortest; n <= 3 && k+n <= len(ws); n++ {
@@ -200,6 +202,9 @@ func main() {
 					mu.Unlock()
 					return nil
 				})
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "cuemine: %s: %v (left out)\n", files[i].RelPath, err)
+				}
 			}
 		}()
 	}
@@ -220,12 +225,12 @@ func main() {
 		}
 		var cs []cand
 		for k, c := range table {
-			if c.n < *min || c.inside[d.ID] > c.n/5 {
+			if c.n < *minCount || c.inside[d.ID] > c.n/5 {
 				continue
 			}
 			// sentences where the phrase sits outside any match of d
 			rest := c.n - c.inside[d.ID]
-			if rest < *min {
+			if rest < *minCount {
 				continue
 			}
 			sh := float64(c.dims[d.ID]) / float64(rest)
