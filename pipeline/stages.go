@@ -160,6 +160,9 @@ func (r *run) readFile(ctx context.Context, fi int, ids *idRegistry, send func(*
 // replayable reports whether every document of a file's state stands as it is: in
 // the previous tables, with the same content and this run's analysis.
 func (r *run) replayable(e *fileEntry) bool {
+	if !r.prev.hasAnalysis(r.analyzer.keys.analysis) {
+		return false // no previous row is of this analysis (the framework changed): not worth decoding the state
+	}
 	err := r.state.items(e, func(si stateItem) error {
 		if si.Err != nil {
 			return nil

@@ -480,6 +480,20 @@ func (p *previous) doc(id string) (*prevDoc, bool) {
 	return &p.docs[i], true
 }
 
+// hasAnalysis reports whether some previous row was written under the analysis hash
+// a (p.keys holds the few distinct ones).
+func (p *previous) hasAnalysis(a string) bool {
+	if p == nil {
+		return false
+	}
+	for _, k := range p.keys {
+		if k.analysis == a {
+			return true
+		}
+	}
+	return false
+}
+
 // start reads, in the background, what re-scoring documents under keys will need:
 // the countries their entities name, by sentence, when some document's rows are of
 // this reference and build but of another framework.

@@ -69,18 +69,25 @@ type Matcher struct {
 
 // matchScratch is one caller's working memory, kept between documents so that a
 // document allocates little: the token buffer and what the matcher knows of each
-// distinct word of the document (lowercased form, lemma, entry points), computed once
-// per document and word.
+// distinct word (lowercased form, lemma, entry points), computed once per caller and
+// word, whatever the number of documents the word is in.
 type matchScratch struct {
 	toks []matchToken
 	// by the document's annotate.Annotation.Words, when it has them
 	byID []*wordInfo
-	// otherwise (and for the parts of hyphenated words) by text
-	words map[string]*wordInfo
-	// the facts of the document's words that are not in Matcher.common, in chunks
-	// whose addresses stay put while the document is matched
+	// the facts of the words met so far, by text (own copies, so that no document's
+	// text is kept); those not in Matcher.common are in chunks whose addresses stay put
+	words  map[string]*wordInfo
 	chunks [][]wordInfo
-	used   int // wordInfos handed out from chunks for this document
+	used   int // wordInfos handed out from chunks
+	// the hits of each phrase in the current document (findPhrases), the longest of
+	// each (Find), the phrases with hits (to empty the two for the next document) and
+	// the candidates of Find
+	hits    [][]span
+	longest []int
+	touched []int32
+	nHits   int // spans held by hits, to drop a huge document's
+	cands   []candidate
 }
 
 // wordInfoChunk is the size of matchScratch's chunks.
@@ -96,11 +103,11 @@ func (m *Matcher) getScratch() *matchScratch {
 }
 
 func (m *Matcher) putScratch(sc *matchScratch) {
-	if cap(sc.toks) > 1<<20 { // a huge document's buffers are not kept
-		sc.toks, sc.byID = nil, nil
+	if cap(sc.toks) > 1<<20 || sc.nHits > 1<<18 || cap(sc.cands) > 1<<18 { // a huge document's buffers are not kept
+		sc.toks, sc.byID, sc.hits, sc.longest, sc.touched, sc.nHits, sc.cands = nil, nil, nil, nil, nil, 0, nil
 	}
 	if len(sc.words) > 1<<16 {
-		sc.words, sc.chunks = map[string]*wordInfo{}, nil
+		sc.words, sc.chunks, sc.used = map[string]*wordInfo{}, nil, 0
 	}
 	select {
 	case m.scratch <- sc:
@@ -418,23 +425,17 @@ func isFillerTag(tag string) bool {
 	return false
 }
 
-// word returns what the matcher knows of a token text of the current document,
-// computed at its first occurrence.
+// word returns what the matcher knows of a token text: from the table of common words,
+// or from the scratch space, where it is computed at the word's first occurrence.
 func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 	if w, ok := sc.words[text]; ok {
 		return w
 	}
-	w := m.newWord(sc, text)
-	sc.words[text] = w
-	return w
-}
-
-// newWord returns the facts of a word: from the table of common words, or computed
-// into the scratch space.
-func (m *Matcher) newWord(sc *matchScratch, text string) *wordInfo {
+	text = strings.Clone(text)
 	if w, ok := m.common[text]; ok {
+		sc.words[text] = w // one lookup next time
 		return w
-	}
+	} // the key, the lower case and the lemma keep no document
 	c, i := sc.used/wordInfoChunk, sc.used%wordInfoChunk
 	if c == len(sc.chunks) {
 		sc.chunks = append(sc.chunks, make([]wordInfo, wordInfoChunk))
@@ -442,6 +443,7 @@ func (m *Matcher) newWord(sc *matchScratch, text string) *wordInfo {
 	sc.used++
 	w := &sc.chunks[c][i]
 	m.fillWord(w, text)
+	sc.words[text] = w
 	return w
 }
 
@@ -484,8 +486,6 @@ func (m *Matcher) fillWord(w *wordInfo, text string) {
 // word, into sc's token buffer.
 func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annotation) []matchToken {
 	out := sc.toks[:0]
-	clear(sc.words)
-	sc.used = 0
 	var byID []*wordInfo
 	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
 		if cap(sc.byID) < n {
@@ -525,7 +525,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		if byID != nil { // computed once per distinct word of the document
 			id := ann.WordIDs[ti]
 			if w = byID[id]; w == nil {
-				w = m.newWord(sc, word)
+				w = m.word(sc, word)
 				byID[id] = w
 			}
 		} else {
@@ -630,7 +630,7 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 	sc := m.getScratch()
 	defer m.putScratch(sc)
 	toks := m.matchTokens(sc, doc.Text, doc.Annotation)
-	hits := m.findPhrases(toks)
+	hits := m.findPhrases(sc, toks)
 	var settings []uint8
 	if m.conditional {
 		settings = m.settings(doc, toks, hits)
@@ -639,13 +639,14 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 	// The longest hit of each phrase: a NEAR cue looks for the other phrase's hits in
 	// a window around each hit of its own (hits are in text order), not through all of
 	// them, which on a text of nothing but the two phrases costs the square of its length.
-	longest := make([]int, len(hits))
-	for p, hs := range hits {
-		for _, h := range hs {
+	longest := sc.longest
+	for _, p := range sc.touched {
+		for _, h := range hits[p] {
 			longest[p] = max(longest[p], h.last-h.first)
 		}
 	}
-	var cands, vetoes []candidate
+	cands, vetoes := sc.cands[:0], []candidate(nil)
+	var one [1]span // the span of a hit with no other phrase to meet
 	for ci := range m.cues {
 		c := &m.cues[ci]
 		for _, main := range c.mains {
@@ -653,7 +654,8 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 				sent := toks[h.first].sentence
 				var sps []span
 				if len(c.others) == 0 {
-					sps = []span{h}
+					one[0] = h
+					sps = one[:]
 				} else {
 					for _, other := range c.others {
 						others := hits[other]
@@ -688,6 +690,7 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 		}
 	}
 	matches = m.resolve(cands, toks)
+	sc.cands = cands
 	if vetoed && len(vetoes) > 0 {
 		for _, v := range m.resolve(vetoes, toks) {
 			covered := false
@@ -753,8 +756,16 @@ type candidate struct {
 }
 
 // findPhrases walks the tokens once and returns, for every phrase, where it occurs.
-func (m *Matcher) findPhrases(toks []matchToken) [][]span {
-	hits := make([][]span, len(m.phrases))
+func (m *Matcher) findPhrases(sc *matchScratch, toks []matchToken) [][]span {
+	// The previous document's hits go (the arrays stay, for this one's).
+	for _, p := range sc.touched {
+		sc.hits[p], sc.longest[p] = sc.hits[p][:0], 0
+	}
+	sc.touched, sc.nHits = sc.touched[:0], 0
+	if len(sc.hits) != len(m.phrases) {
+		sc.hits, sc.longest = make([][]span, len(m.phrases)), make([]int, len(m.phrases))
+	}
+	hits := sc.hits
 	try := func(eps []entryPoint, i int) {
 		for _, ep := range eps {
 			terms := m.phrases[ep.phrase] // toks[i] matches terms[ep.term] (see word)
@@ -771,7 +782,11 @@ func (m *Matcher) findPhrases(toks []matchToken) [][]span {
 				}
 				continue
 			}
+			if len(hs) == 0 {
+				sc.touched = append(sc.touched, int32(ep.phrase))
+			}
 			hits[ep.phrase] = append(hs, span{i, end})
+			sc.nHits++
 		}
 	}
 	for i := range toks {

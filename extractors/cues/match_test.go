@@ -126,3 +126,48 @@ func TestReferenceArticleCarriesEveryPrincipleAndMechanism(t *testing.T) {
 		t.Errorf("alignment of the reference article = %.2f, want at least 0.5", a)
 	}
 }
+
+// A matcher keeps working memory between documents (word facts, phrase hits, the
+// candidates): a document must find exactly what a fresh matcher finds in it, whatever
+// came before, and nothing of an earlier document may leak into a later one.
+func TestMatcherReusedAcrossDocumentsFindsWhatAFreshOneFinds(t *testing.T) {
+	fw := oneDimension([]string{"mutual respect", "peaceful* ~2 settl*", "NEAR/4(dispute*, dialogue)", "win-win"}, "respect for the rules")
+	texts := []string{
+		"Mutual respect matters. Disputes need dialogue, and peaceful settlement too. A win-win deal.",
+		"Nothing of the kind is said here, not even once.",
+		"We want a peaceful, lasting settlement. Mutual respect for the rules is not mutual respect.",
+		"Dialogue on the dispute. Dialogue on the dispute. Win-win-win.",
+	}
+	shared, err := NewMatcher(fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ {
+		for i, text := range texts {
+			ann, err := testannotate.Annotate(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := NewMatcher(fw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fresh.Match(text, ann)
+			got := shared.Match(text, ann)
+			if len(got) != len(want) {
+				t.Fatalf("round %d, text %d: %d matches, a fresh matcher finds %d: %+v vs %+v", round, i, len(got), len(want), got, want)
+			}
+			for k := range got {
+				if got[k] != want[k] {
+					t.Errorf("round %d, text %d, match %d: %+v, a fresh matcher finds %+v", round, i, k, got[k], want[k])
+				}
+			}
+			if i == 1 && len(got) != 0 {
+				t.Errorf("text without cues: %d matches, want none (an earlier document leaked): %+v", len(got), got)
+			}
+			if i == 0 && len(got) < 4 {
+				t.Errorf("first text: %d matches, want at least 4: %+v", len(got), got)
+			}
+		}
+	}
+}
