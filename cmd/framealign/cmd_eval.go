@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/framealign/framealign/corpus"
@@ -28,6 +29,7 @@ type evalOptions struct {
 	Explain    bool
 	Dimensions []string // with Explain, only these
 	Verbose    bool
+	Corpus     []string // corpus folders holding the gold's documents: read sentences in them
 }
 
 // evalCommand is `framealign eval`: score the framework's cues (--gold) or the entity
@@ -47,9 +49,10 @@ func evalCommand() *cli.Command {
 			&cli.BoolFlag{Name: "explain", Destination: &o.Explain, Usage: "per dimension, list each false positive with the cue that fired, each false negative, and the matches an exclusion or condition vetoed"},
 			&cli.StringSliceFlag{Name: "dimension", Usage: "with --explain, only these dimensions (`ID`)"},
 			&cli.BoolFlag{Name: "verbose", Destination: &o.Verbose, Usage: "also list every sentence where the cues and the labels disagree"},
+			&cli.StringSliceFlag{Name: "corpus", Usage: "read each gold sentence inside its document, found by the gold's doc field under this corpus `DIR` (repeat for several), as run reads it: the document annotated whole, its entities and a cue's window: around the sentence counted; a sentence whose document or text is not found is read alone, and counted"},
 		},
 		Action: func(c *cli.Context) error {
-			o.Gold, o.Dimensions = c.StringSlice("gold"), c.StringSlice("dimension")
+			o.Gold, o.Dimensions, o.Corpus = c.StringSlice("gold"), c.StringSlice("dimension"), c.StringSlice("corpus")
 			return runEval(o, c.App.Writer)
 		},
 	}
@@ -97,6 +100,12 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 	if half != "" && half != cues.HalfTune && half != cues.HalfCheck {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
+	var docs cues.DocumentText
+	if len(o.Corpus) > 0 {
+		if docs, err = goldDocuments(o.Corpus); err != nil {
+			return err
+		}
+	}
 	var files []goldFile
 	var pooled []cues.SentenceEval
 	for _, path := range o.Gold {
@@ -113,7 +122,12 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 			}
 			sents = kept
 		}
-		rep, err := cues.EvaluateSentences(context.Background(), sents, fw, ann)
+		var rep *cues.Report
+		if docs != nil {
+			rep, err = cues.EvaluateInDocuments(context.Background(), sents, fw, ann, docs)
+		} else {
+			rep, err = cues.EvaluateSentences(context.Background(), sents, fw, ann)
+		}
 		if err != nil {
 			return fmt.Errorf("evaluate %s: %w", path, err)
 		}
@@ -138,7 +152,25 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 	if half != "" {
 		what = ", " + half + " half"
 	}
-	fmt.Fprintf(out, "dimensions: %s (%d sentences%s), framework %s %s\n\n", strings.Join(names, " + "), len(all.Sentences), what, fw.Name, fw.Version)
+	fmt.Fprintf(out, "dimensions: %s (%d sentences%s), framework %s %s\n", strings.Join(names, " + "), len(all.Sentences), what, fw.Name, fw.Version)
+	if docs != nil {
+		in, why := 0, map[string]int{}
+		for _, s := range all.Sentences {
+			if s.InDocument {
+				in++
+			} else {
+				why[s.Alone]++
+			}
+		}
+		fmt.Fprintf(out, "read in their documents (under %s): %d of %d sentences", strings.Join(o.Corpus, ", "), in, len(all.Sentences))
+		if n := len(all.Sentences) - in; n > 0 {
+			fmt.Fprintf(out, "; read alone: %d (%s %d, %s %d)", n, cues.AloneNoDocument, why[cues.AloneNoDocument], cues.AloneNotInText, why[cues.AloneNotInText])
+		}
+		fmt.Fprintln(out)
+	} else {
+		fmt.Fprintln(out, "each sentence read alone (--corpus DIR reads them in their documents, as run does)")
+	}
+	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dimension\tP\tR\tF1\tTP\tFP\tFN\t")
 	row := func(name string, e cues.DimensionEval) {
@@ -214,23 +246,23 @@ func printExplain(out io.Writer, fw *framework.Framework, rep *cues.Report, only
 			gold, pred := slices.Contains(s.Gold.Labels, d.ID), slices.Contains(s.Predicted, d.ID)
 			switch {
 			case pred && !gold:
-				fmt.Fprintf(out, "  FP %s  %s\n", s.Gold.ID, s.Gold.Text)
+				fmt.Fprintf(out, "  FP %s  %s%s\n", s.Gold.ID, s.Gold.Text, aloneNote(s))
 				for _, m := range s.Matches {
 					if m.Dimension == d.ID {
-						fmt.Fprintf(out, "       fired: %s  [%s]\n", m.Cue, s.Gold.Text[m.Start:m.End])
+						fmt.Fprintf(out, "       fired: %s  [%s]\n", m.Cue, s.SliceText(m))
 					}
 				}
 			case gold && !pred:
-				fmt.Fprintf(out, "  FN %s  %s\n", s.Gold.ID, s.Gold.Text)
+				fmt.Fprintf(out, "  FN %s  %s%s\n", s.Gold.ID, s.Gold.Text, aloneNote(s))
 				for _, m := range s.Vetoed {
 					if m.Dimension == d.ID {
-						fmt.Fprintf(out, "       vetoed: %s  [%s]  by %s\n", m.Cue, s.Gold.Text[m.Start:m.End], m.Veto)
+						fmt.Fprintf(out, "       vetoed: %s  [%s]  by %s\n", m.Cue, s.SliceText(m), m.Veto)
 					}
 				}
 			case !gold && !pred:
 				for _, m := range s.Vetoed {
 					if m.Dimension == d.ID {
-						saved = append(saved, fmt.Sprintf("%s [%s] by %s", s.Gold.ID, s.Gold.Text[m.Start:m.End], m.Veto))
+						saved = append(saved, fmt.Sprintf("%s [%s] by %s", s.Gold.ID, s.SliceText(m), m.Veto))
 						break
 					}
 				}
@@ -241,6 +273,72 @@ func printExplain(out io.Writer, fw *framework.Framework, rep *cues.Report, only
 		}
 		fmt.Fprintln(out)
 	}
+}
+
+// aloneNote marks a sentence that --corpus could not read in its document.
+func aloneNote(s cues.SentenceEval) string {
+	if s.Alone == "" {
+		return ""
+	}
+	return "  (read alone: " + s.Alone + ")"
+}
+
+// goldDocuments finds the documents of gold sentences under the corpus folders, by
+// their doc fields: a doc names a file by its path under a folder ("2021-09/x.md"),
+// by a path that ends with the file's ("statements-releases/2021-09/x.md" for a
+// folder that is statements-releases), or by a base name ("CHN_70_2015.txt") that one
+// file alone has. The text is what run reads of the file (its front matter off, its
+// encoding decoded).
+func goldDocuments(dirs []string) (cues.DocumentText, error) {
+	disc, err := corpus.Discover(dirs, corpus.DiscoverOptions{})
+	if err != nil {
+		return nil, err
+	}
+	byBase := map[string][]int{}
+	for i, f := range disc.Files {
+		base := filepath.Base(f.RelPath)
+		byBase[base] = append(byBase[base], i)
+	}
+	var mu sync.Mutex
+	texts := map[int]string{}
+	return func(doc string) (string, bool) {
+		doc = filepath.ToSlash(doc)
+		cands := byBase[filepath.Base(doc)]
+		pick := -1
+		for _, i := range cands {
+			rel := filepath.ToSlash(disc.Files[i].RelPath)
+			if rel == doc || strings.HasSuffix(doc, "/"+rel) || strings.HasSuffix(rel, "/"+doc) {
+				pick = i
+				break
+			}
+		}
+		if pick < 0 && len(cands) == 1 {
+			pick = cands[0]
+		}
+		if pick < 0 {
+			return "", false
+		}
+		mu.Lock()
+		t, ok := texts[pick]
+		mu.Unlock()
+		if ok {
+			return t, t != ""
+		}
+		var text string
+		_, err := corpus.Read(disc.Files[pick], corpus.Options{}, func(d corpus.Document) error {
+			if text == "" {
+				text = d.Text
+			}
+			return nil
+		})
+		if err != nil {
+			text = ""
+		}
+		mu.Lock()
+		texts[pick] = text
+		mu.Unlock()
+		return text, text != ""
+	}, nil
 }
 
 func printDisagreements(out io.Writer, rep *cues.Report) {

@@ -46,6 +46,38 @@ func TestEvalSeveralGoldFilesPrintsARowPerFileAndThePooledFigure(t *testing.T) {
 	}
 }
 
+// --corpus reads each gold sentence inside its document, as run reads it: a sentence
+// of a hard-wrapped Markdown statement (front matter off) is found through the wrap and
+// scored there; one whose document is not under the folder is read alone, counted, and
+// marked so in --explain.
+func TestEvalCorpusReadsGoldSentencesInTheirDocuments(t *testing.T) {
+	doc := "statements-releases/2021-03/2021-03-02-readout-of-vice-president-kamala-harris-call-with-prime-minister-scott-morrison-of-australia.md"
+	gold := writeGold(t, "wh.jsonl",
+		`{"id":"w1","doc":"`+doc+`","text":"The Vice President and Prime Minister discussed opportunities for further cooperation on global and regional challenges, including those posed by climate change, China, Burma, and other regional issues.","labels":["global_challenges"]}`,
+		`{"id":"w2","doc":"statements-releases/2099-01/nowhere.md","text":"The weather in the capital was mild.","labels":["communication"]}`)
+	out, err := runFrameworkApp(t, "eval", "--gold", gold, "--corpus", filepath.Join("..", "..", "testdata", "whitehouse"), "--explain", "--dimension", "global_challenges", "--dimension", "communication")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"1 of 2 sentences; read alone: 1 (document not found 1, sentence not found in its document 0)",
+		"global_challenges 1.000 1.000 1.000 1 0 0",
+		"FN w2 The weather in the capital was mild. (read alone: document not found)",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(flat, "FN w1") || strings.Contains(flat, "w1 The weather") {
+		t.Errorf("w1 is in its document and carries global_challenges:\n%s", out)
+	}
+	plain, err := runFrameworkApp(t, "eval", "--gold", gold)
+	if err != nil || !strings.Contains(plain, "each sentence read alone") {
+		t.Errorf("without --corpus, eval says it reads sentences alone: %v\n%s", err, plain)
+	}
+}
+
 func TestEvalExplainListsFalsePositivesWithTheirCueAndWhatVetoesRemoved(t *testing.T) {
 	gold := writeGold(t, "g.jsonl",
 		`{"id":"g1","text":"Trade between our nations has doubled.","labels":[]}`,

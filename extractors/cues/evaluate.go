@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/entities"
@@ -39,6 +42,26 @@ type SentenceEval struct {
 	// Vetoed are the matches an exclusion or a condition removed (Match.Veto says
 	// which), for a framework author to see what a veto costs and spares.
 	Vetoed []Match
+	// Text is what the offsets of Matches and Vetoed slice: the gold text when the
+	// sentence was read alone, the document's stretch that holds it when it was read
+	// in its document (EvaluateInDocuments).
+	Text string
+	// InDocument tells whether the sentence was read in its document; Alone says why
+	// not, when EvaluateInDocuments had to read it alone.
+	InDocument bool
+	Alone      string
+}
+
+// SliceText is the text of m, a match of s.
+func (s SentenceEval) SliceText(m Match) string {
+	t := s.Text
+	if t == "" {
+		t = s.Gold.Text
+	}
+	if m.Start < 0 || m.End > len(t) || m.Start > m.End {
+		return ""
+	}
+	return t[m.Start:m.End]
 }
 
 // Report is the result of EvaluateDimensions: one row per dimension in
@@ -85,7 +108,20 @@ func EvaluateSentences(ctx context.Context, sents []GoldSentence, fw *framework.
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	results := make([]SentenceEval, len(sents))
-	errs := make([]error, len(sents))
+	err = each(len(sents), func(i int) error {
+		r, err := evaluateAlone(ctx, sents[i], fw, m, resolver, annotator)
+		results[i] = r
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ScoreSentences(fw, results), nil
+}
+
+// each runs f(0) ... f(n-1) on GOMAXPROCS workers and returns the first error by index.
+func each(n int, f func(i int) error) error {
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -93,35 +129,181 @@ func EvaluateSentences(ctx context.Context, sents []GoldSentence, fw *framework.
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				g := sents[i]
-				ann, err := annotator.Annotate(ctx, g.Text)
-				if err != nil {
-					errs[i] = fmt.Errorf("annotate gold %s: %w", g.ID, err)
-					continue
-				}
-				matches, vetoed := m.Find(Document{Text: g.Text, Annotation: ann, Entities: resolver.Resolve(g.Text, ann)}, true)
-				scores := Score(fw, matches, len(ann.Tokens))
-				r := SentenceEval{Gold: g, Matches: matches, Vetoed: vetoed}
-				for _, s := range scores {
-					if s.Hits > 0 {
-						r.Predicted = append(r.Predicted, s.Dimension)
-					}
-				}
-				results[i] = r
+				errs[i] = f(i)
 			}
 		}()
 	}
-	for i := range sents {
+	for i := 0; i < n; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// evaluateAlone reads gold sentence g by itself.
+func evaluateAlone(ctx context.Context, g GoldSentence, fw *framework.Framework, m *Matcher, resolver *entities.Resolver, annotator annotate.Annotator) (SentenceEval, error) {
+	ann, err := annotator.Annotate(ctx, g.Text)
+	if err != nil {
+		return SentenceEval{Gold: g}, fmt.Errorf("annotate gold %s: %w", g.ID, err)
+	}
+	matches, vetoed := m.Find(Document{Text: g.Text, Annotation: ann, Entities: resolver.Resolve(g.Text, ann)}, true)
+	return SentenceEval{Gold: g, Matches: matches, Vetoed: vetoed, Text: g.Text, Predicted: predicted(fw, matches)}, nil
+}
+
+// predicted is the dimensions with at least one of matches, in framework order.
+func predicted(fw *framework.Framework, matches []Match) []string {
+	var out []string
+	for _, s := range Score(fw, matches, 0) {
+		if s.Hits > 0 {
+			out = append(out, s.Dimension)
+		}
+	}
+	return out
+}
+
+// DocumentText returns the text that a run analyses of the document a gold sentence's
+// doc field names, or false when there is none.
+type DocumentText func(doc string) (string, bool)
+
+// Reasons a sentence of EvaluateInDocuments is read alone.
+const (
+	AloneNoDocument = "document not found"
+	AloneNotInText  = "sentence not found in its document"
+)
+
+// EvaluateInDocuments is EvaluateSentences with every sentence read where a run reads
+// it: inside its document (docs gives its text), which is annotated whole, its
+// entities resolved over the whole text, its cues' conditions free to look at the
+// sentences around (window:). A sentence's dimensions are those of the matches that
+// lie in the stretch of the document that holds the gold text (found as it is, or
+// with its white space taken as any white space: hard-wrapped text). A sentence whose
+// document is missing, or whose text is not found in it, is read alone, and says why
+// (SentenceEval.Alone).
+func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framework.Framework, annotator annotate.Annotator, docs DocumentText) (*Report, error) {
+	m, err := NewMatcher(fw)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	resolver, err := entities.NewResolver()
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	var order []string
+	byDoc := map[string][]int{}
+	for i, g := range sents {
+		if _, ok := byDoc[g.Doc]; !ok {
+			order = append(order, g.Doc)
+		}
+		byDoc[g.Doc] = append(byDoc[g.Doc], i)
+	}
+	results := make([]SentenceEval, len(sents))
+	err = each(len(order), func(k int) error {
+		idx := byDoc[order[k]]
+		alone := func(i int, why string) error {
+			r, err := evaluateAlone(ctx, sents[i], fw, m, resolver, annotator)
+			r.Alone = why
+			results[i] = r
+			return err
+		}
+		text, ok := "", false
+		if order[k] != "" {
+			text, ok = docs(order[k])
+		}
+		if !ok {
+			for _, i := range idx {
+				if err := alone(i, AloneNoDocument); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		ann, err := annotator.Annotate(ctx, text)
+		if err != nil {
+			return fmt.Errorf("annotate gold document %s: %w", order[k], err)
+		}
+		matches, vetoed := m.Find(Document{Text: text, Annotation: ann, Entities: resolver.Resolve(text, ann)}, true)
+		for _, i := range idx {
+			start, end, found := locate(text, sents[i].Text)
+			if !found {
+				if err := alone(i, AloneNotInText); err != nil {
+					return err
+				}
+				continue
+			}
+			r := SentenceEval{Gold: sents[i], Text: text[start:end], InDocument: true}
+			r.Matches, r.Vetoed = within(matches, start, end), within(vetoed, start, end)
+			r.Predicted = predicted(fw, r.Matches)
+			results[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return ScoreSentences(fw, results), nil
+}
+
+// within returns the matches that lie in text[start:end], their offsets made relative
+// to start.
+func within(ms []Match, start, end int) []Match {
+	var out []Match
+	for _, x := range ms {
+		if x.Start >= start && x.End <= end {
+			x.Start, x.End = x.Start-start, x.End-start
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// locate finds sentence in text and returns its byte span in text: as it is, or else
+// by its letters and digits alone, so that white space (a hard-wrapped document),
+// punctuation and markup that the reader of the file took off ("**", "<u>") do not
+// stand in the way.
+func locate(text, sentence string) (start, end int, ok bool) {
+	sentence = strings.TrimSpace(sentence)
+	if sentence == "" {
+		return 0, 0, false
+	}
+	if i := strings.Index(text, sentence); i >= 0 {
+		return i, i + len(sentence), true
+	}
+	want, _ := skeleton(sentence)
+	if len(want) < 12 { // too little to tell one place from another
+		return 0, 0, false
+	}
+	have, at := skeleton(text)
+	i := strings.Index(have, want)
+	if i < 0 {
+		return 0, 0, false
+	}
+	last := at[i+len(want)-1]
+	_, size := utf8.DecodeRuneInString(text[last:])
+	return at[i], last + size, true
+}
+
+// skeleton returns the letters and digits of s, lower case, and the byte offset in s
+// of each byte of the skeleton's runes' first byte (every byte of a rune maps to it).
+func skeleton(s string) (string, []int) {
+	var b strings.Builder
+	var at []int
+	for i, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		n := b.Len()
+		b.WriteRune(unicode.ToLower(r))
+		for range b.Len() - n {
+			at = append(at, i)
+		}
+	}
+	return b.String(), at
 }
 
 // ScoreSentences counts agreements per dimension over evaluated sentences (those of

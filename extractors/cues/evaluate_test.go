@@ -62,3 +62,77 @@ func TestDefaultFrameworkReachesDevF1(t *testing.T) {
 		t.Logf("%s all: micro P %.3f R %.3f F1 %.3f", f.name, rep.Micro.Precision, rep.Micro.Recall, rep.Micro.F1)
 	}
 }
+
+// Read in its document, a sentence meets what a run sees: a cue whose condition finds
+// its setting in the sentence before (window: 1) counts there and not when the sentence
+// is read alone; a hard-wrapped sentence is found through the wrap and the markup the
+// gold kept (the reader of a Markdown file takes it off); a
+// sentence whose document is missing, or is not in it, is read alone and says why;
+// the offsets of its matches slice the stretch of the document that holds it.
+func TestEvaluateInDocumentsReadsSentencesWhereARunReadsThem(t *testing.T) {
+	fw := &framework.Framework{Name: "test", Dimensions: []framework.Dimension{
+		{ID: "talks", Group: framework.GroupMechanism, Label: "Talks", Cues: []string{"talks"}, Requires: "state", Window: 1},
+		{ID: "respect", Group: framework.GroupPrinciple, Label: "Respect", Cues: []string{"mutual respect"}},
+	}}
+	docs := map[string]string{
+		"a/one.txt": "The President of France arrived yesterday. The talks went on for hours. Nothing else happened.",
+		"two.md":    "Intro line.\n\nBoth sides spoke of\nmutual respect at the close.\n", // as the reader gives it: markup off
+	}
+	gold := []GoldSentence{
+		{ID: "s1", Doc: "corpus/a/one.txt", Text: "The talks went on for hours.", Labels: []string{"talks"}},
+		{ID: "s2", Doc: "two.md", Text: "**Both sides spoke of mutual respect** at the close.", Labels: []string{"respect"}},
+		{ID: "s3", Doc: "missing.txt", Text: "Mutual respect, said nobody.", Labels: []string{"respect"}},
+		{ID: "s4", Doc: "two.md", Text: "A sentence that two.md does not hold at all.", Labels: nil},
+	}
+	lookup := func(doc string) (string, bool) {
+		for k, v := range docs {
+			if doc == k || len(doc) > len(k) && doc[len(doc)-len(k)-1:] == "/"+k {
+				return v, true
+			}
+		}
+		return "", false
+	}
+	ann := testannotate.Engine()
+	inDoc, err := EvaluateInDocuments(context.Background(), gold, fw, ann, lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := EvaluateSentences(context.Background(), gold, fw, ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]SentenceEval{}
+	for _, s := range inDoc.Sentences {
+		byID[s.Gold.ID] = s
+	}
+	s1 := byID["s1"]
+	if !s1.InDocument || len(s1.Predicted) != 1 || s1.Predicted[0] != "talks" {
+		t.Errorf("s1 in its document: in document %v, predicted %v, want [talks] (France is in the sentence before)", s1.InDocument, s1.Predicted)
+	}
+	if len(alone.Sentences[0].Predicted) != 0 {
+		t.Errorf("s1 alone: predicted %v, want nothing (no state in the sentence)", alone.Sentences[0].Predicted)
+	}
+	if len(s1.Matches) != 1 || s1.SliceText(s1.Matches[0]) != "talks" || s1.Text != gold[0].Text {
+		t.Errorf("s1: matches %+v over %q, want one slicing \"talks\"", s1.Matches, s1.Text)
+	}
+	s2 := byID["s2"]
+	if !s2.InDocument || len(s2.Predicted) != 1 || s2.Predicted[0] != "respect" {
+		t.Errorf("s2 (hard-wrapped, markup): in document %v (alone: %q), predicted %v, want [respect]", s2.InDocument, s2.Alone, s2.Predicted)
+	}
+	if len(s2.Matches) != 1 || s2.SliceText(s2.Matches[0]) != "mutual respect" {
+		t.Errorf("s2: matches %+v over %q, want one slicing \"mutual respect\"", s2.Matches, s2.Text)
+	}
+	if s3 := byID["s3"]; s3.InDocument || s3.Alone != AloneNoDocument || len(s3.Predicted) != 1 {
+		t.Errorf("s3 (no document): in document %v, alone %q, predicted %v; want read alone for %q, [respect]", s3.InDocument, s3.Alone, s3.Predicted, AloneNoDocument)
+	}
+	if s4 := byID["s4"]; s4.InDocument || s4.Alone != AloneNotInText {
+		t.Errorf("s4 (not in its document): in document %v, alone %q; want read alone for %q", s4.InDocument, s4.Alone, AloneNotInText)
+	}
+	if inDoc.Micro.TP != 3 || inDoc.Micro.FN != 0 || inDoc.Micro.FP != 0 {
+		t.Errorf("in documents: TP %d FP %d FN %d, want 3, 0, 0", inDoc.Micro.TP, inDoc.Micro.FP, inDoc.Micro.FN)
+	}
+	// Alone, s1 has no state, and s2's markup sticks to its words ("respect**").
+	if alone.Micro.TP != 1 || alone.Micro.FN != 2 {
+		t.Errorf("alone: TP %d FN %d, want 1, 2", alone.Micro.TP, alone.Micro.FN)
+	}
+}
