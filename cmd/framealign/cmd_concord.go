@@ -149,23 +149,6 @@ func concordFramework(o concordOptions) (*framework.Framework, error) {
 	return fw, nil
 }
 
-// goldDocs returns the base names of the documents of the --skip-gold files.
-func goldDocs(paths []string) (map[string]bool, error) {
-	skip := map[string]bool{}
-	for _, p := range paths {
-		sents, err := readGoldFile(p)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range sents {
-			if s.Doc != "" {
-				skip[filepath.Base(s.Doc)] = true
-			}
-		}
-	}
-	return skip, nil
-}
-
 func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, error) {
 	fw, err := concordFramework(o)
 	if err != nil {
@@ -183,7 +166,7 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	skip, err := goldDocs(o.SkipGold)
+	skip, err := cues.GoldDocuments(o.SkipGold...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -133,6 +133,12 @@ func TestConcordListsACuesMatchesInContextAndItsVetoes(t *testing.T) {
 	if err != nil || !strings.Contains(out, "1 matches in 1 of 3 documents") {
 		t.Errorf("concord --dimension: %v\n%s", err, out)
 	}
+	// The gold's documents (by base name, whatever folder the gold names) are left out.
+	gold := writeGold(t, "g.jsonl", `{"id":"g1","doc":"corpus/b.txt","text":"Kenya and Ghana fought the pandemic together.","labels":["global_challenges"]}`)
+	out, err = runFrameworkApp(t, "concord", "--cue", "pandemic", "--skip-gold", gold, dir)
+	if err != nil || !strings.Contains(out, "1 matches in 1 of 2 documents") || strings.Contains(out, "b.txt") {
+		t.Errorf("concord --skip-gold: %v\n%s", err, out)
+	}
 }
 
 func TestFrameworkCheckWarnsAboutCuesThatCanNeverMatch(t *testing.T) {

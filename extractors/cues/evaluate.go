@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -79,6 +81,29 @@ func ReadGold(r io.Reader) ([]GoldSentence, error) {
 		return nil, fmt.Errorf("gold %w", err)
 	}
 	return sents, nil
+}
+
+// GoldDocuments returns the base names of the documents (doc fields) of the gold
+// files at paths: the documents to leave out when judging cues on unlabelled text.
+func GoldDocuments(paths ...string) (map[string]bool, error) {
+	docs := map[string]bool{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("open gold %s: %w", p, err)
+		}
+		sents, err := ReadGold(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for _, s := range sents {
+			if s.Doc != "" {
+				docs[filepath.Base(s.Doc)] = true
+			}
+		}
+	}
+	return docs, nil
 }
 
 // Evaluate runs every gold sentence through the annotator and the matcher

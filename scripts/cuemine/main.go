@@ -25,7 +25,6 @@ import (
 	"github.com/framealign/framealign/extractors/cues"
 	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
-	"github.com/framealign/framealign/internal/jsonl"
 	"github.com/framealign/framealign/pipeline"
 )
 
@@ -66,20 +65,9 @@ func main() {
 			fail(err)
 		}
 	}
-	skip := map[string]bool{}
-	for _, p := range skips {
-		f, err := os.Open(p)
-		if err != nil {
-			fail(err)
-		}
-		gs, err := jsonl.Read[cues.GoldSentence](f)
-		f.Close()
-		if err != nil {
-			fail(err)
-		}
-		for _, g := range gs {
-			skip[filepath.Base(g.Doc)] = true
-		}
+	skip, err := cues.GoldDocuments(skips...)
+	if err != nil {
+		fail(err)
 	}
 	m, err := cues.NewMatcher(fw)
 	if err != nil {
