@@ -122,15 +122,24 @@ func Evaluate(ctx context.Context, gold io.Reader, fw *framework.Framework, anno
 	return EvaluateSentences(ctx, sents, fw, annotator)
 }
 
-// EvaluateSentences is Evaluate on gold sentences already read.
-func EvaluateSentences(ctx context.Context, sents []GoldSentence, fw *framework.Framework, annotator annotate.Annotator) (*Report, error) {
+// evaluator returns the matcher of fw and an entity resolver.
+func evaluator(fw *framework.Framework) (*Matcher, *entities.Resolver, error) {
 	m, err := NewMatcher(fw)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+		return nil, nil, fmt.Errorf("evaluate: %w", err)
 	}
 	resolver, err := entities.NewResolver()
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+		return nil, nil, fmt.Errorf("evaluate: %w", err)
+	}
+	return m, resolver, nil
+}
+
+// EvaluateSentences is Evaluate on gold sentences already read.
+func EvaluateSentences(ctx context.Context, sents []GoldSentence, fw *framework.Framework, annotator annotate.Annotator) (*Report, error) {
+	m, resolver, err := evaluator(fw)
+	if err != nil {
+		return nil, err
 	}
 	results := make([]SentenceEval, len(sents))
 	err = each(len(sents), func(i int) error {
@@ -206,18 +215,14 @@ const (
 // it: inside its document (docs gives its text), which is annotated whole, its
 // entities resolved over the whole text, its cues' conditions free to look at the
 // sentences around (window:). A sentence's dimensions are those of the matches that
-// lie in the stretch of the document that holds the gold text (found as it is, or
-// with its white space taken as any white space: hard-wrapped text). A sentence whose
+// lie in the stretch of the document that holds the gold text (found as it is, or by
+// its letters and digits: through hard wraps and markup; see locate). A sentence whose
 // document is missing, or whose text is not found in it, is read alone, and says why
 // (SentenceEval.Alone).
 func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framework.Framework, annotator annotate.Annotator, docs DocumentText) (*Report, error) {
-	m, err := NewMatcher(fw)
+	m, resolver, err := evaluator(fw)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	resolver, err := entities.NewResolver()
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+		return nil, err
 	}
 	var order []string
 	byDoc := map[string][]int{}
