@@ -216,7 +216,7 @@ const (
 // entities resolved over the whole text, its cues' conditions free to look at the
 // sentences around (window:). A sentence's dimensions are those of the matches that
 // lie in the stretch of the document that holds the gold text (found as it is, or by
-// its letters and digits: through hard wraps and markup; see locate). A sentence whose
+// its letters and digits: through hard wraps and markup; see locator). A sentence whose
 // document is missing, or whose text is not found in it, is read alone, and says why
 // (SentenceEval.Alone).
 func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framework.Framework, annotator annotate.Annotator, docs DocumentText) (*Report, error) {
@@ -258,8 +258,9 @@ func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framewor
 			return fmt.Errorf("annotate gold document %s: %w", order[k], err)
 		}
 		matches, vetoed := m.Find(Document{Text: text, Annotation: ann, Entities: resolver.Resolve(text, ann)}, true)
+		loc := &locator{text: text}
 		for _, i := range idx {
-			start, end, found := locate(text, sents[i].Text)
+			start, end, found := loc.locate(sents[i].Text)
 			if !found {
 				if err := alone(i, AloneNotInText); err != nil {
 					return err
@@ -292,30 +293,39 @@ func within(ms []Match, start, end int) []Match {
 	return out
 }
 
-// locate finds sentence in text and returns its byte span in text: as it is, or else
-// by its letters and digits alone, so that white space (a hard-wrapped document),
-// punctuation and markup that the reader of the file took off ("**", "<u>") do not
-// stand in the way.
-func locate(text, sentence string) (start, end int, ok bool) {
+// locator finds gold sentences in one document's text: as they are, or else by their
+// letters and digits alone, so that white space (a hard-wrapped document), punctuation
+// and markup that the reader of the file took off ("**", "<u>") do not stand in the
+// way. The text's skeleton is built once, at the first sentence that needs it.
+type locator struct {
+	text string
+	skel string
+	at   []int // byte offset in text of each byte of skel
+}
+
+// locate returns the byte span in the text of sentence.
+func (l *locator) locate(sentence string) (start, end int, ok bool) {
 	sentence = strings.TrimSpace(sentence)
 	if sentence == "" {
 		return 0, 0, false
 	}
-	if i := strings.Index(text, sentence); i >= 0 {
+	if i := strings.Index(l.text, sentence); i >= 0 {
 		return i, i + len(sentence), true
 	}
 	want, _ := skeleton(sentence)
 	if len(want) < 12 { // too little to tell one place from another
 		return 0, 0, false
 	}
-	have, at := skeleton(text)
-	i := strings.Index(have, want)
+	if l.at == nil {
+		l.skel, l.at = skeleton(l.text)
+	}
+	i := strings.Index(l.skel, want)
 	if i < 0 {
 		return 0, 0, false
 	}
-	last := at[i+len(want)-1]
-	_, size := utf8.DecodeRuneInString(text[last:])
-	return at[i], last + size, true
+	last := l.at[i+len(want)-1]
+	_, size := utf8.DecodeRuneInString(l.text[last:])
+	return l.at[i], last + size, true
 }
 
 // skeleton returns the letters and digits of s, lower case, and the byte offset in s

@@ -431,11 +431,11 @@ func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 	if w, ok := sc.words[text]; ok {
 		return w
 	}
-	text = strings.Clone(text)
+	text = strings.Clone(text) // the key, the lower case and the lemma keep no document
 	if w, ok := m.common[text]; ok {
 		sc.words[text] = w // one lookup next time
 		return w
-	} // the key, the lower case and the lemma keep no document
+	}
 	c, i := sc.used/wordInfoChunk, sc.used%wordInfoChunk
 	if c == len(sc.chunks) {
 		sc.chunks = append(sc.chunks, make([]wordInfo, wordInfoChunk))
