@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -40,7 +41,8 @@ func hasBOM(b []byte) bool {
 const binaryControlShare = 0.10
 
 // decodeText turns the whole content of a text file into UTF-8 with "\n" line ends and
-// names the encoding it found.
+// names the encoding it found. Valid UTF-8 content becomes the text without a copy:
+// b must not be changed afterwards (the readers hand it a file's own buffer).
 func decodeText(b []byte) (string, string, error) {
 	if len(b) == 0 {
 		return "", "", ErrEmpty
@@ -63,7 +65,7 @@ func decodeText(b []byte) (string, string, error) {
 			return "", "", binaryError(b)
 		}
 		if utf8.Valid(b) {
-			s, enc = string(b), EncodingUTF8
+			s, enc = unsafe.String(unsafe.SliceData(b), len(b)), EncodingUTF8
 			break
 		}
 		var err error
@@ -127,12 +129,22 @@ func looksBinary(b []byte) bool {
 	}
 	control := 0
 	for _, c := range sample {
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F {
-			control++
-		}
+		control += int(controlByte[c])
 	}
 	return len(sample) > 0 && float64(control) > binaryControlShare*float64(len(sample))
 }
+
+// controlByte is 1 for the bytes looksBinary counts as control characters: below 0x20
+// except tab, newline, carriage return and form feed, and DEL.
+var controlByte = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		if c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			t[c] = 1
+		}
+	}
+	t[0x7F] = 1
+	return t
+}()
 
 // normalizeNewlines turns "\r\n" and lone "\r" line ends into "\n".
 func normalizeNewlines(s string) string {

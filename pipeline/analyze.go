@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -223,7 +224,11 @@ func (a *Analyzer) Document(ctx context.Context, doc corpus.Document, prior *Pri
 // annotated before, else from the engine (and then stored). Give it back with
 // release when done.
 func (a *Analyzer) Annotate(ctx context.Context, text string) (ann *annotate.Annotation, err error) {
-	sha := sha256Hex(text)
+	return a.annotate(ctx, text, sha256Hex(text))
+}
+
+// annotate is Annotate for a text whose hex SHA-256 is sha.
+func (a *Analyzer) annotate(ctx context.Context, text, sha string) (ann *annotate.Annotation, err error) {
 	if a.store != nil {
 		if ann, err := a.store.Get(sha, text); err == nil && ann != nil {
 			return ann, nil
@@ -264,12 +269,17 @@ func (a *Analyzer) Calls() int { return int(a.calls.Load()) }
 // framework-independent part stands and the rows have no entities. A crash of an
 // extractor is a *DocumentError.
 func (a *Analyzer) Analyse(doc corpus.Document, ann *annotate.Annotation, prior *Prior) (rows *Rows, err error) {
+	return a.analyse(doc, sha256Hex(doc.Text), ann, prior)
+}
+
+// analyse is Analyse for a document whose text's hex SHA-256 is sha.
+func (a *Analyzer) analyse(doc corpus.Document, sha string, ann *annotate.Annotation, prior *Prior) (rows *Rows, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			rows, err = nil, &DocumentError{Stage: StageExtract, Reason: "an extractor crashed on this document: " + panicReason(r)}
 		}
 	}()
-	acc := a.newRowsBuilder(doc, prior)
+	acc := a.newRowsBuilder(doc, sha, prior)
 	acc.add(doc.Text, 0, ann)
 	return acc.finish(), nil
 }
@@ -299,7 +309,7 @@ const noWords = "no words to analyse (the text is empty or only punctuation)"
 // with its evidence. A failure of the document is a *DocumentError; a cancelled ctx
 // gives ctx's error; a sink's error is returned as it is.
 func (a *Analyzer) AnalyseLong(ctx context.Context, doc corpus.Document, prior *Prior, sink func(*Rows) error) (*Rows, error) {
-	acc := a.newRowsBuilder(doc, prior)
+	acc := a.newRowsBuilder(doc, sha256Hex(doc.Text), prior)
 	for _, c := range chunks(doc.Text, chunkBytes) {
 		piece := doc.Text[c[0]:c[1]]
 		ann, err := a.Annotate(ctx, piece)
@@ -395,8 +405,8 @@ type rowsBuilder struct {
 	actors    map[int][]string      // with a prior: its countries by sentence of the document
 }
 
-func (a *Analyzer) newRowsBuilder(doc corpus.Document, prior *Prior) *rowsBuilder {
-	b := &rowsBuilder{a: a, doc: doc, prior: prior, out: &Rows{Document: a.documentRow(doc)}}
+func (a *Analyzer) newRowsBuilder(doc corpus.Document, sha string, prior *Prior) *rowsBuilder {
+	b := &rowsBuilder{a: a, doc: doc, prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
 	if prior != nil {
 		b.actors = entities.SentenceActors(prior.Actors)
 	}
@@ -412,6 +422,9 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	if b.prior != nil {
 		// The prior's (sentence and country code: all a cue's condition reads of them)
 		// that fall in this piece.
+		if !long(b.doc.Text) { // the only piece: all of them
+			ents = make([]entities.Entity, 0, len(b.prior.Actors))
+		}
 		for _, e := range b.prior.Actors {
 			if e.Sentence >= sentOff && e.Sentence < sentOff+len(ann.Sentences) {
 				e.Sentence -= sentOff
@@ -439,6 +452,7 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 
 	// Only the entities' sentences and country codes count, which a prior analysis keeps.
 	matches, _ := a.matcher.Find(cues.Document{Text: text, Annotation: ann, Entities: ents}, false)
+	out.Matches = slices.Grow(out.Matches, len(matches))
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
 			DocID: id, Dimension: m.Dimension, Cue: m.Cue, SentenceIndex: int64(m.Sentence + sentOff),
@@ -466,7 +480,9 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	for _, m := range matches {
 		longest = max(longest, m.End-m.Start)
 	}
-	for _, p := range a.phrases.Extract(text, ann) {
+	found := a.phrases.Extract(text, ann)
+	out.Phrases = slices.Grow(out.Phrases, len(found))
+	for _, p := range found {
 		row := output.Phrase{DocID: id, SentenceIndex: int64(p.Sentence + sentOff), CharStart: int64(p.Start + off),
 			CharEnd: int64(p.End + off), Text: text[p.Start:p.End], Normalized: p.Normalized, Head: p.Head,
 			Actors: orEmpty(actors[p.Sentence+sentOff])}
@@ -512,13 +528,9 @@ func (b *rowsBuilder) finish() *Rows {
 	return out
 }
 
-// documentRow is the part of a document's documents.parquet row known before it is
-// analysed: who it is, where it came from, and what analyses it.
-func (a *Analyzer) documentRow(doc corpus.Document) output.DocumentRow {
-	return a.documentRowOf(doc, sha256Hex(doc.Text))
-}
-
-// documentRowOf is documentRow for a document whose text's hash is sha.
+// documentRowOf is the part of a document's documents.parquet row known before it is
+// analysed: who it is, where it came from, and what analyses it; sha is the hex
+// SHA-256 of its text.
 func (a *Analyzer) documentRowOf(doc corpus.Document, sha string) output.DocumentRow {
 	return output.DocumentRow{
 		DocID: doc.ID, Source: doc.Source, SourceRaw: rawName(doc.SourceRaw), Format: doc.Format, Encoding: doc.Encoding, ContentSHA256: sha,

@@ -48,7 +48,7 @@ type Cache struct {
 	// slices (by far the largest allocation of a rerun from the cache), which come
 	// back through Release once their document is analysed.
 	raws   chan []byte
-	tokens chan []annotate.Token
+	bufs   chan annotationBuffers
 
 	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
 	setAside   string                 // where a damaged file was moved (at open, or at Close)
@@ -83,7 +83,7 @@ func OpenCache(dir string) (*Cache, error) {
 	dec, _ := zstd.NewReader(nil)
 	c.db, c.enc, c.dec = db, enc, dec
 	c.puts, c.written = make(chan cacheEntry, 1024), make(chan error, 1)
-	c.raws, c.tokens = make(chan []byte, freeBuffers), make(chan []annotate.Token, freeBuffers)
+	c.raws, c.bufs = make(chan []byte, freeBuffers), make(chan annotationBuffers, freeBuffers)
 	go c.writer()
 	return c, nil
 }
@@ -250,19 +250,45 @@ func (c *Cache) Get(contentSHA, text string) (*annotate.Annotation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("annotation cache entry %s: %w", contentSHA, err)
 	}
-	ann, spare, err := decodeAnnotation(raw, text, take(c.tokens))
-	if spare != nil {
-		give(c.tokens, spare[:0], maxFreeTokens)
+	var bufs annotationBuffers
+	select {
+	case bufs = <-c.bufs:
+	default:
+	}
+	ann, err := decodeAnnotation(raw, text, bufs)
+	if ann == nil {
+		c.giveBuffers(bufs)
 	}
 	return ann, err
 }
 
-// Release takes back the tokens of an annotation that Get returned, for reuse: the
-// caller keeps no reference to ann's tokens.
+// Release takes back the tokens and word lists of an annotation that Get returned,
+// for reuse: the caller keeps no reference to them.
 func (c *Cache) Release(ann *annotate.Annotation) {
 	if ann != nil && ann.Tokens != nil {
-		give(c.tokens, ann.Tokens[:0], maxFreeTokens)
-		ann.Tokens = nil
+		c.giveBuffers(annotationBuffers{ann.Tokens, ann.Words, ann.WordIDs})
+		ann.Tokens, ann.Words, ann.WordIDs = nil, nil, nil
+	}
+}
+
+// annotationBuffers are the slices of a decoded annotation that its size makes worth
+// reusing: its tokens and its word lists.
+type annotationBuffers struct {
+	tokens []annotate.Token
+	words  []string
+	ids    []int32
+}
+
+// giveBuffers puts b on the free list, unless it is full or b is huge (see
+// maxFreeTokens). The strings left in a buffer keep at most freeBuffers documents'
+// texts reachable until it is reused.
+func (c *Cache) giveBuffers(b annotationBuffers) {
+	if cap(b.tokens) > maxFreeTokens || cap(b.ids) > maxFreeTokens {
+		return
+	}
+	select {
+	case c.bufs <- annotationBuffers{b.tokens[:0], b.words[:0], b.ids[:0]}:
+	default:
 	}
 }
 
@@ -372,12 +398,13 @@ func encodeAnnotation(ann *annotate.Annotation, text string) []byte {
 
 var errCorrupt = errors.New("corrupt annotation cache entry")
 
-// decodeAnnotation decodes an entry made by encodeAnnotation. Its tokens go into
-// tokens (reused when large enough); on failure the slice is returned for reuse.
-func decodeAnnotation(b []byte, text string, tokens []annotate.Token) (ann *annotate.Annotation, spare []annotate.Token, err error) {
+// decodeAnnotation decodes an entry made by encodeAnnotation. Its tokens and word
+// lists go into bufs' slices when they are large enough; on failure (a nil
+// annotation) bufs are left for reuse.
+func decodeAnnotation(b []byte, text string, bufs annotationBuffers) (ann *annotate.Annotation, err error) {
 	defer func() {
 		if recover() != nil {
-			ann, spare, err = nil, tokens, errCorrupt
+			ann, err = nil, errCorrupt
 		}
 	}()
 	pos := 0
@@ -403,12 +430,21 @@ func decodeAnnotation(b []byte, text string, tokens []annotate.Token) (ann *anno
 		ann.Sentences[i] = annotate.Sentence{Start: s, End: s + next()}
 		prev = s
 	}
-	if n := next(); cap(tokens) >= n {
-		ann.Tokens = tokens[:n]
+	n := next()
+	if n > len(b) { // each token takes bytes of the entry
+		panic(errCorrupt)
+	}
+	if cap(bufs.tokens) >= n {
+		ann.Tokens = bufs.tokens[:n]
 	} else {
 		ann.Tokens = make([]annotate.Token, n)
 	}
-	ann.WordIDs = make([]int32, len(ann.Tokens))
+	if cap(bufs.ids) >= n {
+		ann.WordIDs = bufs.ids[:n]
+	} else {
+		ann.WordIDs = make([]int32, n)
+	}
+	ann.Words = bufs.words[:0]
 	prev = 0
 	for i := range ann.Tokens {
 		s := prev + next()
@@ -438,7 +474,7 @@ func decodeAnnotation(b []byte, text string, tokens []annotate.Token) (ann *anno
 		ann.Entities[i] = e
 	}
 	if pos != len(b) {
-		return nil, tokens, errCorrupt
+		return nil, errCorrupt
 	}
-	return ann, nil, nil
+	return ann, nil
 }

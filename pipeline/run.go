@@ -322,7 +322,7 @@ type item struct {
 	seq     int
 	file    int // the index of the file it came from in the discovery, -1 for the reference
 	doc     corpus.Document
-	content string // the content hash of a document replayed without its text (see filestate.go)
+	content string // the hex SHA-256 of the document's text: of a document replayed without its text (see filestate.go), or computed once (see sha)
 	readErr bool   // err is the file's own read error (a record error, or why the file cannot be used)
 	status  string // statusAdded, statusChanged or statusUnchanged
 	reuse   bool   // unchanged since the previous run: rows are copied, not recomputed
@@ -340,6 +340,16 @@ const (
 	statusChanged   = "changed"
 	statusUnchanged = "unchanged"
 )
+
+// sha is the hex SHA-256 of the item's text, computed at the first call: a document's
+// text is hashed once, not by each stage that needs the hash (newItem, the annotation
+// cache, the documents row).
+func (it *item) sha() string {
+	if it.content == "" {
+		it.content = sha256Hex(it.doc.Text)
+	}
+	return it.content
+}
 
 func isReferenceID(id string) bool { return len(id) > 10 && id[:10] == "reference/" }
 

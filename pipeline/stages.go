@@ -218,7 +218,7 @@ func (r *run) newItem(d corpus.Document) *item {
 		return it
 	}
 	it.status = statusChanged
-	if p.content != sha256Sum(d.Text) {
+	if hex.EncodeToString(p.content[:]) != it.sha() {
 		return it
 	}
 	switch keys, was := r.analyzer.keys, r.prev.keys[p.keys]; {
@@ -237,7 +237,7 @@ func (r *run) annotate(ctx context.Context, it *item) (out *item, err error) {
 	if it.err != nil || it.reuse || long(it.doc.Text) { // a long document is annotated piece by piece in analyse
 		return it, nil
 	}
-	ann, err := r.analyzer.Annotate(ctx, it.doc.Text)
+	ann, err := r.analyzer.annotate(ctx, it.doc.Text, it.sha())
 	if err != nil {
 		var de *DocumentError
 		if !errors.As(err, &de) {
@@ -275,7 +275,7 @@ func (r *run) analyse(ctx context.Context, it *item) (out *item, err error) {
 			it.evidence = nil
 		}
 	} else {
-		rows, err = r.analyzer.Analyse(it.doc, it.ann, prior)
+		rows, err = r.analyzer.analyse(it.doc, it.sha(), it.ann, prior)
 		r.analyzer.release(it.ann)
 		it.ann = nil // the writer needs rows, not tokens
 	}
@@ -377,13 +377,7 @@ func (r *run) record(it *item, prog *Progress) error {
 		}
 		return nil
 	}
-	var row output.DocumentRow
-	if it.content != "" { // replayed without its text
-		row = r.analyzer.documentRowOf(it.doc, it.content)
-	} else {
-		row = r.analyzer.documentRow(it.doc)
-	}
-	row, err := r.tables.writeDocument(it, r.prev, row)
+	row, err := r.tables.writeDocument(it, r.prev, r.analyzer.documentRowOf(it.doc, it.sha()))
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,9 @@ type Matcher struct {
 	// the shapes of their keys, which spare most words the lookups
 	lemmaShapes, prefixShapes *words.Shapes
 
+	// vocab numbers the texts of the cue words (their lemmas, or their prefixes)
+	vocab map[string]int32
+
 	// common holds the facts of the corpus's common words, lower case and
 	// capitalised, computed once: most distinct words of a document are among them.
 	common map[string]*wordInfo
@@ -117,8 +120,9 @@ func (m *Matcher) putScratch(sc *matchScratch) {
 
 // wordInfo is what the matcher knows of one token text.
 type wordInfo struct {
-	lower, lemma string
-	eps          []entryPoint // entry points to try at a token with this text, in order
+	lower, lemma     string
+	lowerID, lemmaID int32        // their numbers in Matcher.vocab, -1 when no cue word is spelt so
+	eps              []entryPoint // entry points to try at a token with this text, in order
 }
 
 // compiledCue is a cue ready to match: its phrases are indexes into Matcher.phrases,
@@ -189,6 +193,7 @@ type cueWord struct {
 	text   string // lemma of the cue word, or the prefix
 	prefix bool
 	exact  string // spelling the token must have, when the cue word has capitals
+	id     int32  // text's number in Matcher.vocab (a lemma's), to compare numbers, not strings
 }
 
 // entryPoint says: phrase p may start at a token that matches its term t (t > 0 when
@@ -201,7 +206,7 @@ type entryPoint struct {
 // NewMatcher compiles the cues of fw. It fails if a cue does not parse, which
 // framework.Parse has already ruled out for frameworks it loaded.
 func NewMatcher(fw *framework.Framework) (*Matcher, error) {
-	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{},
+	m := &Matcher{fw: fw, byLemma: map[string][]entryPoint{}, byPrefix: map[string][]entryPoint{}, vocab: map[string]int32{},
 		scratch: make(chan *matchScratch, 64)}
 	for di, d := range fw.Dimensions {
 		var dimExcl []exclusion
@@ -315,7 +320,7 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 			if !w.Prefix && text != possessive {
 				text = words.Lemma(text)
 			}
-			ct[i].words = append(ct[i].words, cueWord{text: text, prefix: w.Prefix, exact: w.Exact})
+			ct[i].words = append(ct[i].words, cueWord{text: text, prefix: w.Prefix, exact: w.Exact, id: m.vocabAdd(text)})
 		}
 	}
 	m.phrases = append(m.phrases, ct)
@@ -334,6 +339,26 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 		}
 	}
 	return id
+}
+
+// vocabAdd returns the number of a cue word's text in the matcher's vocabulary, adding
+// it when new.
+func (m *Matcher) vocabAdd(text string) int32 {
+	id, ok := m.vocab[text]
+	if !ok {
+		id = int32(len(m.vocab))
+		m.vocab[text] = id
+	}
+	return id
+}
+
+// vocabID returns the number of text in the vocabulary of cue words, or -1 when no
+// cue word is spelt so.
+func (m *Matcher) vocabID(text string) int32 {
+	if id, ok := m.vocab[text]; ok {
+		return id
+	}
+	return -1
 }
 
 // termsString writes a phrase back in cue syntax, for messages.
@@ -450,6 +475,7 @@ func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 // fillWord computes what the matcher knows of a token text.
 func (m *Matcher) fillWord(w *wordInfo, text string) {
 	*w = wordInfo{lower: strings.ToLower(text), lemma: words.Lemma(text)}
+	w.lowerID, w.lemmaID = m.vocabID(w.lower), m.vocabID(w.lemma)
 	// The entry points in the order findPhrases has always tried them: the lemma's,
 	// the lowercased word's, then the wildcard prefixes of both.
 	var eps []entryPoint
@@ -552,7 +578,7 @@ func (w cueWord) matches(t *matchToken) bool {
 	if w.exact != "" {
 		return t.text == w.exact || len(t.text) == len(w.exact)+1 && t.text[len(t.text)-1] == 's' && t.text[:len(w.exact)] == w.exact
 	}
-	return t.lemma == w.text || t.lower == w.text
+	return t.lemmaID == w.id || t.lowerID == w.id // t.lemma == w.text || t.lower == w.text
 }
 
 func (t cueTerm) matches(tok *matchToken) bool {
