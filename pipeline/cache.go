@@ -47,8 +47,8 @@ type Cache struct {
 	// Decoding buffers kept between documents: decompressed entries, and token
 	// slices (by far the largest allocation of a rerun from the cache), which come
 	// back through Release once their document is analysed.
-	raws   chan []byte
-	bufs   chan annotationBuffers
+	raws chan []byte
+	bufs chan annotationBuffers
 
 	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
 	setAside   string                 // where a damaged file was moved (at open, or at Close)
