@@ -84,6 +84,8 @@ type Analyzer struct {
 	engine     annotate.Annotator
 	store      AnnotationStore
 	matcher    *cues.Matcher
+	dims       *dimensions // to store and reuse matches by dimension, with matchStore
+	matchStore MatchStore  // store when it keeps matches too, else nil
 	resolver   *entities.Resolver
 	similarity *similarity.Reference
 	phrases    *phrases.Extractor
@@ -152,6 +154,9 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 		return nil, err
 	}
 	a.matcher, a.resolver, a.similarity, a.phrases = m, r, s, phr
+	if ms, ok := cfg.Store.(MatchStore); ok {
+		a.dims, a.matchStore = newDimensions(cfg.Framework, m, cfg.Version), ms
+	}
 	base := sha256Hex(strings.Join([]string{a.refSHA, cfg.Version, s.Table().Version}, "\x00"))
 	a.keys = analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
 	if a.refProfile, err = a.profile(ctx, cfg.ReferenceText, pieces, first); err != nil {
@@ -264,6 +269,16 @@ func (a *Analyzer) release(ann *annotate.Annotation) {
 
 // Calls is the number of documents the engine has annotated (not found in the store).
 func (a *Analyzer) Calls() int { return int(a.calls.Load()) }
+
+// DimensionMatches returns the number of (document, dimension) pairs whose cue
+// matches were found by the matcher, and of those read from the store because the
+// dimension had not changed since they were found (see dimcache.go).
+func (a *Analyzer) DimensionMatches() (matched, reused int) {
+	if a.dims == nil {
+		return 0, 0
+	}
+	return int(a.dims.matched.Load()), int(a.dims.reused.Load())
+}
 
 // Analyse computes the rows of an annotated document. With a prior (see Prior) the
 // framework-independent part stands and the rows have no entities. A crash of an
@@ -395,6 +410,7 @@ func cutPoint(text string, start, max int) int {
 type rowsBuilder struct {
 	a         *Analyzer
 	doc       corpus.Document
+	sha       string // the hex SHA-256 of doc's text
 	prior     *Prior
 	out       *Rows
 	tokens    int
@@ -406,7 +422,7 @@ type rowsBuilder struct {
 }
 
 func (a *Analyzer) newRowsBuilder(doc corpus.Document, sha string, prior *Prior) *rowsBuilder {
-	b := &rowsBuilder{a: a, doc: doc, prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
+	b := &rowsBuilder{a: a, doc: doc, sha: sha, prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
 	if prior != nil {
 		b.actors = entities.SentenceActors(prior.Actors)
 	}
@@ -451,7 +467,7 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	}
 
 	// Only the entities' sentences and country codes count, which a prior analysis keeps.
-	matches, _ := a.matcher.Find(cues.Document{Text: text, Annotation: ann, Entities: ents}, false)
+	matches := a.findMatches(b, cues.Document{Text: text, Annotation: ann, Entities: ents})
 	out.Matches = slices.Grow(out.Matches, len(matches))
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
@@ -496,6 +512,19 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	b.tokens += len(ann.Tokens)
 	b.sents += len(ann.Sentences)
 	b.pieces++
+}
+
+// findMatches returns the cue matches of a piece of b's document: of a document
+// analysed whole, through the matches stored by dimension when the store keeps them
+// (see dimcache.go), else found by the matcher.
+func (a *Analyzer) findMatches(b *rowsBuilder, doc cues.Document) []cues.Match {
+	if a.matchStore != nil && !long(b.doc.Text) {
+		if matches, err := a.dims.find(a.matchStore, b.sha, doc); err == nil {
+			return matches
+		}
+	}
+	matches, _ := a.matcher.Find(doc, false)
+	return matches
 }
 
 // finish computes the document's numbers from everything added.
@@ -620,6 +649,19 @@ func (p *pendingStore) Get(contentSHA, text string) (*annotate.Annotation, error
 func (p *pendingStore) Put(contentSHA, text string, ann *annotate.Annotation) {
 	if c := p.get(); c != nil {
 		c.Put(contentSHA, text, ann)
+	}
+}
+
+func (p *pendingStore) GetMatches(contentSHA string) []byte {
+	if c := p.get(); c != nil {
+		return c.GetMatches(contentSHA)
+	}
+	return nil
+}
+
+func (p *pendingStore) PutMatches(contentSHA string, entry []byte) {
+	if c := p.get(); c != nil {
+		c.PutMatches(contentSHA, entry)
 	}
 }
 

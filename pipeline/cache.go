@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +23,9 @@ import (
 const annotationFormat = "ann-v2"
 
 var annotationsBucket = []byte("annotations")
+
+// matchesBucket holds each text's cue matches by dimension (see dimcache.go).
+var matchesBucket = []byte("matches")
 
 // Cache keeps the expensive layer, prose's annotation of a text, by content hash, in
 // a bbolt file inside the output folder. bbolt writes copy-on-write pages and syncs
@@ -50,13 +54,17 @@ type Cache struct {
 	raws chan []byte
 	bufs chan annotationBuffers
 
+	matchesMu sync.Mutex
+	matches   []cacheEntry // matches waiting to be sent to the writer (see PutMatches)
+
 	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
 	setAside   string                 // where a damaged file was moved (at open, or at Close)
 	openDamage string                 // what was wrong with the file found at open
 }
 
 type cacheEntry struct {
-	key, blob []byte
+	bucket, key, blob []byte
+	many              []cacheEntry // instead of one entry, these (see PutMatches)
 }
 
 // errDamaged marks a cache file that is not a sound bbolt file.
@@ -100,8 +108,12 @@ func openBolt(path string) (db *bolt.DB, err error) {
 			return err
 		}
 		return db.Update(func(tx *bolt.Tx) error {
-			_, err := tx.CreateBucketIfNotExists(annotationsBucket)
-			return err
+			for _, name := range [][]byte{annotationsBucket, matchesBucket} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	})
 	if err != nil && db != nil {
@@ -160,9 +172,8 @@ func (c *Cache) writer() {
 		}
 		err := guard(func() error {
 			return c.db.Update(func(tx *bolt.Tx) error {
-				b := tx.Bucket(annotationsBucket)
 				for _, e := range batch {
-					if err := b.Put(e.key, e.blob); err != nil {
+					if err := tx.Bucket(e.bucket).Put(e.key, e.blob); err != nil {
 						return err
 					}
 				}
@@ -178,8 +189,15 @@ func (c *Cache) writer() {
 		clear(batch)
 		batch = batch[:0]
 	}
+	add := func(e cacheEntry) {
+		if e.many != nil {
+			batch = append(batch, e.many...)
+		} else {
+			batch = append(batch, e)
+		}
+	}
 	for e := range c.puts {
-		batch = append(batch, e)
+		add(e)
 		// Take whatever else is waiting, then commit.
 		for more := true; more && len(batch) < cap(batch); {
 			select {
@@ -188,7 +206,7 @@ func (c *Cache) writer() {
 					more = false
 					break
 				}
-				batch = append(batch, e)
+				add(e)
 			default:
 				more = false
 			}
@@ -202,6 +220,7 @@ func (c *Cache) writer() {
 // Close waits for the pending entries to be stored and closes the cache file; a file
 // found damaged during the run is then moved aside.
 func (c *Cache) Close() error {
+	c.sendMatches(0)
 	close(c.puts)
 	err := <-c.written
 	c.dec.Close()
@@ -329,8 +348,62 @@ func (c *Cache) Put(contentSHA, text string, ann *annotate.Annotation) {
 	if c.off() {
 		return
 	}
-	c.puts <- cacheEntry{key: cacheKey(contentSHA), blob: c.enc.EncodeAll(encodeAnnotation(ann, text), nil)}
+	c.puts <- cacheEntry{bucket: annotationsBucket, key: cacheKey(contentSHA), blob: c.enc.EncodeAll(encodeAnnotation(ann, text), nil)}
 }
+
+// GetMatches returns the stored cue matches of the text whose hash is contentSHA (an
+// entry of dimcache.go, a copy), or nil.
+func (c *Cache) GetMatches(contentSHA string) []byte {
+	if c.off() {
+		return nil
+	}
+	var out []byte
+	err := guard(func() error {
+		return c.db.View(func(tx *bolt.Tx) error {
+			if v := tx.Bucket(matchesBucket).Get(matchesKey(contentSHA)); v != nil {
+				out = append([]byte(nil), v...) // the page is valid only during the transaction
+			}
+			return nil
+		})
+	})
+	if errors.Is(err, errDamaged) {
+		c.turnOff(err)
+		return nil
+	}
+	return out
+}
+
+// PutMatches queues the cue matches of the text whose hash is contentSHA for storing,
+// as Put does an annotation.
+// They are sent to the writer in batches of matchBatch entries: a document's
+// matches cost far less to find again than a synced transaction of their own.
+func (c *Cache) PutMatches(contentSHA string, entry []byte) {
+	if c.off() {
+		return
+	}
+	c.matchesMu.Lock()
+	c.matches = append(c.matches, cacheEntry{bucket: matchesBucket, key: matchesKey(contentSHA), blob: entry})
+	c.matchesMu.Unlock()
+	c.sendMatches(matchBatch)
+}
+
+// matchBatch is the number of documents' matches sent to the writer at once.
+const matchBatch = 1024
+
+// sendMatches sends the matches waiting to the writer when there are at least min.
+func (c *Cache) sendMatches(min int) {
+	c.matchesMu.Lock()
+	var out []cacheEntry
+	if len(c.matches) > 0 && len(c.matches) >= min {
+		out, c.matches = c.matches, nil
+	}
+	c.matchesMu.Unlock()
+	if out != nil {
+		c.puts <- cacheEntry{many: out}
+	}
+}
+
+func matchesKey(contentSHA string) []byte { return []byte(matchesFormat + ":" + contentSHA) }
 
 // encodeAnnotation writes an annotation compactly: offsets as varint deltas, tags and
 // labels as indexes into a string table, and each token's text as the index of a word

@@ -23,6 +23,7 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 	}
 	sum.Documents = r.docs.n
 	sum.AnnotatorCalls = r.analyzer.Calls()
+	sum.DimensionsMatched, sum.DimensionsReused = r.analyzer.DimensionMatches()
 	sort.SliceStable(r.errors, func(i, j int) bool {
 		if r.errors[i].Source != r.errors[j].Source {
 			return r.errors[i].Source < r.errors[j].Source

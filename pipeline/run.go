@@ -65,6 +65,11 @@ type Summary struct {
 	AnnotatorCalls                             int // documents the annotation engine was run on (cache misses)
 	FilesRead                                  int // files opened and read
 	FilesUnchanged                             int // files whose stamp had not moved: their documents were reused without reading them
+	// DimensionsMatched counts the (document, dimension) pairs of the documents
+	// analysed whose cue matches the matcher found; DimensionsReused those read from
+	// the annotation cache, found by an earlier run under the same definition of the
+	// dimension (a rerun after a framework edit matches again only what it changed).
+	DimensionsMatched, DimensionsReused int
 	// MetaColumns is the number of metadata columns of documents.parquet; MetaExtraKeys
 	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
 	// its meta_extra column.

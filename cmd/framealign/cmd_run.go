@@ -259,6 +259,10 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	fmt.Fprintf(w, "  %d tokens in %s (%.0f tokens/s), annotated %d documents (the rest from the cache or unchanged)\n",
 		s.Tokens, s.Elapsed.Round(time.Millisecond), rate, s.AnnotatorCalls)
 	fmt.Fprintf(w, "  files read %d, unchanged and not opened %d\n", s.FilesRead, s.FilesUnchanged)
+	if s.DimensionsReused > 0 {
+		fmt.Fprintf(w, "  cue matches: %d (document, dimension) pairs matched, %d read from the cache (their dimension is unchanged)\n",
+			s.DimensionsMatched, s.DimensionsReused)
+	}
 	fmt.Fprintf(w, "  tables: %s\n", strings.Join(s.Tables, ", "))
 	if s.MetaExtraKeys > 0 {
 		fmt.Fprintf(w, "  metadata: %d keys; the %d held by the most documents are columns, the other %d are in the JSON column meta_extra\n",

@@ -1,0 +1,137 @@
+package pipeline
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/output"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// editedFramework is the default with "identity" added to mutual_respect's cues, a
+// label reworded and two dimensions swapped: only mutual_respect's matches can differ.
+func editedFramework(t *testing.T) *framework.Framework {
+	t.Helper()
+	fw := framework.Default()
+	found := false
+	for i := range fw.Dimensions {
+		if fw.Dimensions[i].ID == "mutual_respect" {
+			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "identity")
+			found = true
+		}
+	}
+	if !found || len(fw.Dimensions) < 3 {
+		t.Fatal("the default framework has no mutual_respect dimension")
+	}
+	fw.Dimensions[0].Label += " (reworded)"
+	fw.Dimensions[1], fw.Dimensions[2] = fw.Dimensions[2], fw.Dimensions[1]
+	return fw
+}
+
+func TestARerunAfterAFrameworkEditMatchesAgainOnlyTheEditedDimension(t *testing.T) {
+	root := copyCorpus(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	first := mustRun(t, cfg)
+	n := len(cfg.Framework.Dimensions)
+	if first.DimensionsReused != 0 || first.DimensionsMatched != n*(first.Added+1) { // the speeches and the reference
+		t.Fatalf("first run: %d pairs matched, %d reused; want %d matched", first.DimensionsMatched, first.DimensionsReused, n*(first.Added+1))
+	}
+
+	cfg.Framework = editedFramework(t)
+	sum := mustRun(t, cfg)
+	docs := sum.Changed + 1
+	if sum.Changed != 4 || sum.DimensionsMatched != docs || sum.DimensionsReused != docs*(n-1) {
+		t.Errorf("rerun: %d changed, %d pairs matched, %d reused; want 4 changed, %d matched (mutual_respect in each document), %d reused",
+			sum.Changed, sum.DimensionsMatched, sum.DimensionsReused, docs, docs*(n-1))
+	}
+	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
+	identity := 0
+	for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
+		if m.Cue == "identity" {
+			identity++
+			if m.Dimension != "mutual_respect" {
+				t.Errorf("the new cue counted for %s", m.Dimension)
+			}
+		}
+	}
+	if identity == 0 {
+		t.Error("the new cue found nothing: the rerun did not match the edited dimension")
+	}
+
+	// Back to the default: the entries now hold the edited mutual_respect, the rest
+	// is as the default has it.
+	cfg.Framework = framework.Default()
+	back := mustRun(t, cfg)
+	if back.DimensionsMatched != docs || back.DimensionsReused != docs*(n-1) {
+		t.Errorf("back to the default: %d pairs matched, %d reused; want %d and %d", back.DimensionsMatched, back.DimensionsReused, docs, docs*(n-1))
+	}
+	assertSameAsFullRun(t, cfg, out, "back to the default", nil)
+}
+
+func TestStoredMatchesThatDoNotDecodeAreFoundAgain(t *testing.T) {
+	root := copyCorpus(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	mustRun(t, cfg)
+
+	// Garble every stored entry: cut short, bytes flipped, emptied, or a valid start
+	// with a match far beyond the text.
+	db, err := bolt.Open(filepath.Join(out, ".framealign", "annotations.db"), 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbled := 0
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(matchesBucket)
+		var keys, vals [][]byte
+		if err := b.ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, append([]byte(nil), k...)), append(vals, append([]byte(nil), v...))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i, k := range keys {
+			v := vals[i]
+			switch i % 4 {
+			case 0:
+				v = v[:len(v)/2]
+			case 1:
+				for j := range v {
+					v[j] ^= 0x5A
+				}
+			case 2:
+				v = nil
+			case 3:
+				// one dimension (the framework's first) with one match of cue 0 in
+				// sentence 0, starting a million bytes in
+				key := dimensionKeys(cfg.Framework, cfg.Version)[0]
+				v = append(append([]byte{1}, key[:]...), 1, 0, 0, 0xC0, 0x84, 0x3D, 5, 0) // start 1,000,000 (a varint)
+			}
+			if err := b.Put(k, v); err != nil {
+				return err
+			}
+			garbled++
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if garbled < 5 {
+		t.Fatalf("%d stored entries, want one per document and the reference", garbled)
+	}
+
+	cfg.Framework = editedFramework(t)
+	sum := mustRun(t, cfg)
+	n := len(cfg.Framework.Dimensions)
+	if sum.DimensionsReused != 0 || sum.DimensionsMatched != n*(sum.Changed+1) {
+		t.Errorf("rerun over garbled entries: %d pairs matched, %d reused; want every pair matched (%d)", sum.DimensionsMatched, sum.DimensionsReused, n*(sum.Changed+1))
+	}
+	assertSameAsFullRun(t, cfg, out, "over garbled entries", nil)
+}
