@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,7 +30,8 @@ type evalOptions struct {
 	Explain    bool
 	Dimensions []string // with Explain, only these
 	Verbose    bool
-	Corpus     []string // corpus folders holding the gold's documents: read sentences in them
+	Corpus     []string  // corpus folders holding the gold's documents: read sentences in them
+	Warn       io.Writer // where a gold document that cannot be read is reported (stderr when nil)
 }
 
 // evalCommand is `framealign eval`: score the framework's cues (--gold) or the entity
@@ -53,6 +55,7 @@ func evalCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			o.Gold, o.Dimensions, o.Corpus = c.StringSlice("gold"), c.StringSlice("dimension"), c.StringSlice("corpus")
+			o.Warn = errWriter(c)
 			return runEval(o, c.App.Writer)
 		},
 	}
@@ -102,7 +105,11 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 	}
 	var docs cues.DocumentText
 	if len(o.Corpus) > 0 {
-		if docs, err = goldDocuments(o.Corpus); err != nil {
+		warn := o.Warn
+		if warn == nil {
+			warn = os.Stderr
+		}
+		if docs, err = goldDocuments(o.Corpus, warn); err != nil {
 			return err
 		}
 	}
@@ -164,7 +171,11 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "read in their documents (under %s): %d of %d sentences", strings.Join(o.Corpus, ", "), in, len(all.Sentences))
 		if n := len(all.Sentences) - in; n > 0 {
-			fmt.Fprintf(out, "; read alone: %d (%s %d, %s %d)", n, cues.AloneNoDocument, why[cues.AloneNoDocument], cues.AloneNotInText, why[cues.AloneNotInText])
+			fmt.Fprintf(out, "; read alone: %d (%s %d, %s %d", n, cues.AloneNoDocument, why[cues.AloneNoDocument], cues.AloneNotInText, why[cues.AloneNotInText])
+			if u := why[cues.AloneUnreadable]; u > 0 {
+				fmt.Fprintf(out, ", %s %d", cues.AloneUnreadable, u)
+			}
+			fmt.Fprint(out, ")")
 		}
 		fmt.Fprintln(out)
 	} else {
@@ -289,7 +300,7 @@ func aloneNote(s cues.SentenceEval) string {
 // folder that is statements-releases), or by a base name ("CHN_70_2015.txt") that one
 // file alone has. The text is what run reads of the file (its front matter off, its
 // encoding decoded).
-func goldDocuments(dirs []string) (cues.DocumentText, error) {
+func goldDocuments(dirs []string, warn io.Writer) (cues.DocumentText, error) {
 	disc, err := corpus.Discover(dirs, corpus.DiscoverOptions{})
 	if err != nil {
 		return nil, err
@@ -299,9 +310,13 @@ func goldDocuments(dirs []string) (cues.DocumentText, error) {
 		base := filepath.Base(f.RelPath)
 		byBase[base] = append(byBase[base], i)
 	}
+	type read struct {
+		text string
+		err  error
+	}
 	var mu sync.Mutex
-	texts := map[int]string{}
-	return func(doc string) (string, bool) {
+	texts := map[int]read{}
+	return func(doc string) (string, error) {
 		doc = filepath.ToSlash(doc)
 		cands := byBase[filepath.Base(doc)]
 		pick := -1
@@ -316,28 +331,34 @@ func goldDocuments(dirs []string) (cues.DocumentText, error) {
 			pick = cands[0]
 		}
 		if pick < 0 {
-			return "", false
+			return "", cues.ErrNoDocument
 		}
 		mu.Lock()
-		t, ok := texts[pick]
+		r, ok := texts[pick]
 		mu.Unlock()
 		if ok {
-			return t, t != ""
+			return r.text, r.err
 		}
-		var text string
-		_, err := corpus.Read(disc.Files[pick], corpus.Options{}, func(d corpus.Document) error {
-			if text == "" {
-				text = d.Text
+		_, r.err = corpus.Read(disc.Files[pick], corpus.Options{}, func(d corpus.Document) error {
+			if r.text == "" {
+				r.text = d.Text
 			}
 			return nil
 		})
-		if err != nil {
-			text = ""
+		if r.err == nil && r.text == "" {
+			r.err = errors.New("no document in the file")
+		}
+		if r.err != nil {
+			r.text = ""
+			r.err = fmt.Errorf("%s: %w", disc.Files[pick].Display(), r.err)
 		}
 		mu.Lock()
-		texts[pick] = text
+		if _, told := texts[pick]; r.err != nil && !told {
+			fmt.Fprintf(warn, "framealign eval: gold document %s cannot be read (%v); its sentences are read alone\n", doc, r.err)
+		}
+		texts[pick] = r
 		mu.Unlock()
-		return text, text != ""
+		return r.text, r.err
 	}, nil
 }
 

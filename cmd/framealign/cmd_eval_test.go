@@ -54,14 +54,25 @@ func TestEvalCorpusReadsGoldSentencesInTheirDocuments(t *testing.T) {
 	doc := "statements-releases/2021-03/2021-03-02-readout-of-vice-president-kamala-harris-call-with-prime-minister-scott-morrison-of-australia.md"
 	gold := writeGold(t, "wh.jsonl",
 		`{"id":"w1","doc":"`+doc+`","text":"The Vice President and Prime Minister discussed opportunities for further cooperation on global and regional challenges, including those posed by climate change, China, Burma, and other regional issues.","labels":["global_challenges"]}`,
-		`{"id":"w2","doc":"statements-releases/2099-01/nowhere.md","text":"The weather in the capital was mild.","labels":["communication"]}`)
-	out, err := runFrameworkApp(t, "eval", "--gold", gold, "--corpus", filepath.Join("..", "..", "testdata", "whitehouse"), "--explain", "--dimension", "global_challenges", "--dimension", "communication")
+		`{"id":"w2","doc":"statements-releases/2099-01/nowhere.md","text":"The weather in the capital was mild.","labels":["communication"]}`,
+		`{"id":"w3","doc":"statements-releases/2099-02/empty.md","text":"Leaders held talks in the capital.","labels":["communication"]}`)
+	// A document that is there but cannot be read: an empty file.
+	other := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(other, "2099-02"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "2099-02", "empty.md"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runFrameworkApp(t, "eval", "--gold", gold, "--corpus", filepath.Join("..", "..", "testdata", "whitehouse"), "--corpus", other, "--explain", "--dimension", "global_challenges", "--dimension", "communication")
 	if err != nil {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
-		"1 of 2 sentences; read alone: 1 (document not found 1, sentence not found in its document 0)",
+		"1 of 3 sentences; read alone: 2 (document not found 1, sentence not found in its document 0, document not readable 1)",
+		"gold document statements-releases/2099-02/empty.md cannot be read (",
+		"(read alone: document not readable)",
 		"global_challenges 1.000 1.000 1.000 1 0 0",
 		"FN w2 The weather in the capital was mild. (read alone: document not found)",
 	} {

@@ -2,6 +2,7 @@ package cues
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -202,12 +203,17 @@ func predicted(fw *framework.Framework, matches []Match) []string {
 }
 
 // DocumentText returns the text that a run analyses of the document a gold sentence's
-// doc field names, or false when there is none.
-type DocumentText func(doc string) (string, bool)
+// doc field names; ErrNoDocument when there is no such document, or why the document
+// found cannot be read.
+type DocumentText func(doc string) (string, error)
+
+// ErrNoDocument is DocumentText's error for a document it does not have.
+var ErrNoDocument = errors.New("document not found")
 
 // Reasons a sentence of EvaluateInDocuments is read alone.
 const (
 	AloneNoDocument = "document not found"
+	AloneUnreadable = "document not readable"
 	AloneNotInText  = "sentence not found in its document"
 )
 
@@ -241,13 +247,17 @@ func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framewor
 			results[i] = r
 			return err
 		}
-		text, ok := "", false
+		text, err := "", ErrNoDocument
 		if order[k] != "" {
-			text, ok = docs(order[k])
+			text, err = docs(order[k])
 		}
-		if !ok {
+		if err != nil {
+			why := AloneUnreadable
+			if errors.Is(err, ErrNoDocument) {
+				why = AloneNoDocument
+			}
 			for _, i := range idx {
-				if err := alone(i, AloneNoDocument); err != nil {
+				if err := alone(i, why); err != nil {
 					return err
 				}
 			}
