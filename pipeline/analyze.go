@@ -514,11 +514,16 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	b.pieces++
 }
 
+// minStoredTokens is the length of the shortest document whose matches are stored by
+// dimension: a shorter one's cost less to find again than to store and read back (a
+// million one-line records would each add an entry to the cache).
+const minStoredTokens = 200
+
 // findMatches returns the cue matches of a piece of b's document: of a document
-// analysed whole, through the matches stored by dimension when the store keeps them
-// (see dimcache.go), else found by the matcher.
+// analysed whole, of minStoredTokens or more, through the matches stored by dimension
+// when the store keeps them (see dimcache.go), else found by the matcher.
 func (a *Analyzer) findMatches(b *rowsBuilder, doc cues.Document) []cues.Match {
-	if a.matchStore != nil && !long(b.doc.Text) {
+	if a.matchStore != nil && !long(b.doc.Text) && len(doc.Annotation.Tokens) >= minStoredTokens {
 		if matches, err := a.dims.find(a.matchStore, b.sha, doc); err == nil {
 			return matches
 		}

@@ -56,6 +56,9 @@ type Cache struct {
 
 	matchesMu sync.Mutex
 	matches   []cacheEntry // matches waiting to be sent to the writer (see PutMatches)
+	// matchSlots bounds the batches of matches sent and not yet stored, so that the
+	// memory they hold stays flat when the writer falls behind
+	matchSlots chan struct{}
 
 	damaged    atomic.Pointer[string] // why the cache was turned off during the run, or nil
 	setAside   string                 // where a damaged file was moved (at open, or at Close)
@@ -92,6 +95,7 @@ func OpenCache(dir string) (*Cache, error) {
 	c.db, c.enc, c.dec = db, enc, dec
 	c.puts, c.written = make(chan cacheEntry, 1024), make(chan error, 1)
 	c.raws, c.bufs = make(chan []byte, freeBuffers), make(chan annotationBuffers, freeBuffers)
+	c.matchSlots = make(chan struct{}, 2)
 	go c.writer()
 	return c, nil
 }
@@ -189,9 +193,11 @@ func (c *Cache) writer() {
 		clear(batch)
 		batch = batch[:0]
 	}
+	slots := 0 // batches of matches in batch, whose slots are freed once it is stored
 	add := func(e cacheEntry) {
 		if e.many != nil {
 			batch = append(batch, e.many...)
+			slots++
 		} else {
 			batch = append(batch, e)
 		}
@@ -212,6 +218,9 @@ func (c *Cache) writer() {
 			}
 		}
 		flush()
+		for ; slots > 0; slots-- {
+			<-c.matchSlots
+		}
 	}
 	flush()
 	c.written <- firstErr
@@ -399,6 +408,7 @@ func (c *Cache) sendMatches(min int) {
 	}
 	c.matchesMu.Unlock()
 	if out != nil {
+		c.matchSlots <- struct{}{} // waits while two batches are on their way
 		c.puts <- cacheEntry{many: out}
 	}
 }
