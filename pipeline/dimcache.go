@@ -116,6 +116,7 @@ func (d *dimensions) find(store MatchStore, sha string, doc cues.Document) ([]cu
 	}
 	d.reused.Add(int64(len(d.keys) - len(missing)))
 	d.matched.Add(int64(len(missing)))
+	matches := stored
 	if len(missing) > 0 {
 		m := d.full
 		if len(missing) < len(d.fw.Dimensions) {
@@ -125,21 +126,20 @@ func (d *dimensions) find(store MatchStore, sha string, doc cues.Document) ([]cu
 			}
 		}
 		found, _ := m.Find(doc, false)
-		if len(stored) == 0 {
-			store.PutMatches(sha, d.encode(found))
-			return found, nil
-		}
-		stored = append(stored, found...)
+		matches = append(stored, found...)
 	}
-	// The order of Find: by start, then dimension (a dimension's matches never share a
-	// start: they do not overlap). The stored ones come dimension by dimension.
-	slices.SortFunc(stored, func(a, b cues.Match) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), strings.Compare(a.Dimension, b.Dimension))
-	})
+	if len(stored) > 0 {
+		// The order of Find: by start, then dimension (a dimension's matches never
+		// share a start: they do not overlap). The stored ones come dimension by
+		// dimension.
+		slices.SortFunc(matches, func(a, b cues.Match) int {
+			return cmp.Or(cmp.Compare(a.Start, b.Start), strings.Compare(a.Dimension, b.Dimension))
+		})
+	}
 	if len(missing) > 0 {
-		store.PutMatches(sha, d.encode(stored))
+		store.PutMatches(sha, d.encode(matches))
 	}
-	return stored, nil
+	return matches, nil
 }
 
 // matcherOf returns a matcher of the dimensions at the given positions only, made at

@@ -358,11 +358,6 @@ func (it *item) sha() string {
 
 func isReferenceID(id string) bool { return len(id) > 10 && id[:10] == "reference/" }
 
-// sha256Sum hashes s in place, as sha256Hex does.
-func sha256Sum(s string) [32]byte {
-	return sha256.Sum256(unsafe.Slice(unsafe.StringData(s), len(s)))
-}
-
 // sha256Hex hashes s in place: a document's text is not copied to be hashed
 // (sha256 only reads the bytes).
 func sha256Hex(s string) string {

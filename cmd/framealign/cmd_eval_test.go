@@ -29,17 +29,13 @@ func TestEvalSeveralGoldFilesPrintsARowPerFileAndThePooledFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
-	for _, want := range []string{
+	assertHolds(t, flat, out,
 		// un: 2 TP; wh: the domestic pandemic is vetoed, 2 TP
 		"un.jsonl 2 1.000 1.000 1.000 2 0 0 tune half 1 1.000 1.000 1.000 1 0 0 check half 1 1.000 1.000 1.000 1 0 0",
 		"wh.jsonl 2 1.000 1.000 1.000 2 0 0 tune half 1 1.000 1.000 1.000 2 0 0 check half 1 0.000 0.000 0.000 0 0 0",
 		"pooled 4 1.000 1.000 1.000 4 0 0",
 		"global_challenges 1.000 1.000 1.000 2 0 0",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	one, err := runFrameworkApp(t, "eval", "--gold", un, "--half", "check")
 	if err != nil || !strings.Contains(one, "(1 sentences, check half)") || !strings.Contains(strings.Join(strings.Fields(one), " "), "crisis_management 1.000 1.000 1.000 1 0 0") {
 		t.Errorf("--half check: %v\n%s", err, one)
@@ -69,17 +65,13 @@ func TestEvalCorpusReadsGoldSentencesInTheirDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
-	for _, want := range []string{
+	assertHolds(t, flat, out,
 		"1 of 3 sentences; read alone: 2 (document not found 1, sentence not found in its document 0, document not readable 1)",
 		"gold document statements-releases/2099-02/empty.md cannot be read (",
 		"(read alone: document not readable)",
 		"global_challenges 1.000 1.000 1.000 1 0 0",
 		"FN w2 The weather in the capital was mild. (read alone: document not found)",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(flat, "FN w1") || strings.Contains(flat, "w1 The weather") {
 		t.Errorf("w1 is in its document and carries global_challenges:\n%s", out)
 	}
@@ -162,9 +154,5 @@ func TestFrameworkCheckWarnsAboutCuesThatCanNeverMatch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("warnings must not fail the check: %v", err)
 	}
-	for _, want := range []string{path + ":7: warning: cue \"respect each other|one another\"", path + ":8: warning: cue \"won't\" can never match", "ok, 2 warning(s)"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	assertHolds(t, out, out, path+":7: warning: cue \"respect each other|one another\"", path+":8: warning: cue \"won't\" can never match", "ok, 2 warning(s)")
 }

@@ -20,6 +20,17 @@ func runFrameworkApp(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// assertHolds reports each of wants that text (a command's output, out, or a form of
+// it) does not hold.
+func assertHolds(t *testing.T, text, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestFrameworkCheckPrintsFileLineMessageAndFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fw.yaml")
 	src := "name: x\ndimensions:\n  - id: a\n    group: nope\n    label: A\n    cues: [\"co*\"]\n"
@@ -31,11 +42,7 @@ func TestFrameworkCheckPrintsFileLineMessageAndFails(t *testing.T) {
 	if !errors.As(err, &ee) || ee.code != exitFailure {
 		t.Fatalf("err = %v, want exit code 1", err)
 	}
-	for _, want := range []string{path + ":4: unknown group", path + ":6: malformed cue"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	assertHolds(t, out, out, path+":4: unknown group", path+":6: malformed cue")
 }
 
 func TestFrameworkShowPrintsTheDefaultThatChecksClean(t *testing.T) {
