@@ -39,6 +39,7 @@ func concordCommand() *cli.Command {
 			&cli.IntFlag{Name: "sample", Destination: &o.Sample, Value: 30, Usage: "how many matches to show, drawn at random (0: all)"},
 			&cli.Uint64Flag{Name: "seed", Destination: &o.Seed, Value: 1, Usage: "seed of the random draw, so a sample can be shown again"},
 			&cli.BoolFlag{Name: "vetoed", Destination: &o.Vetoed, Usage: "show the matches an exclusion or condition removed, with what removed them, instead of the counted ones"},
+			&cli.BoolFlag{Name: "missed", Destination: &o.Missed, Usage: "show the sentences where the framework (or --dimension) counts nothing, instead of matches; with --cue, only those where the cue is found: to see what the cues miss"},
 			&cli.StringSliceFlag{Name: "skip-gold", Usage: "leave out the documents of this gold `FILE` (its doc fields), to judge on text nobody labelled"},
 			&cli.StringFlag{Name: "engine", Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
 			&cli.IntFlag{Name: "width", Destination: &o.Width, Value: 0, Usage: "characters of context on each side (0: the whole sentence)"},
@@ -62,6 +63,7 @@ type concordOptions struct {
 	Sample    int
 	Seed      uint64
 	Vetoed    bool
+	Missed    bool // sentences the framework (or --dimension) does not count
 	SkipGold  []string
 	Engine    string
 	Width     int
@@ -81,13 +83,19 @@ func runConcord(o concordOptions, stdout, stderr io.Writer) error {
 	if o.Engine == "" {
 		o.Engine = defaultEngine
 	}
-	if o.Cue == "" && o.Dimension == "" {
-		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs --cue CUE or --dimension ID")}
+	if o.Cue == "" && o.Dimension == "" && !o.Missed {
+		return &exitError{code: exitFailure, err: fmt.Errorf("concord needs --cue CUE, --dimension ID or --missed")}
+	}
+	if o.Missed && o.Vetoed {
+		return &exitError{code: exitFailure, err: fmt.Errorf("--missed and --vetoed do not go together: --missed lists sentences, --vetoed matches")}
 	}
 	var lines []concordLine
 	var docs int
 	var err error
 	if isOutputFolder(o.Paths[0]) {
+		if o.Missed {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--missed needs a corpus: an output folder keeps only the sentences that matched")}
+		}
 		lines, docs, err = concordOutput(o)
 	} else {
 		lines, docs, err = concordCorpus(o, stderr)
@@ -149,14 +157,56 @@ func concordFramework(o concordOptions) (*framework.Framework, error) {
 	return fw, nil
 }
 
-func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, error) {
-	fw, err := concordFramework(o)
+// missedFrameworks are, for --missed, the framework whose counted matches mark a
+// sentence as found (the whole framework, or --dimension alone) and the probe whose
+// matches in the other sentences are listed (--cue with --requires and --window; nil:
+// every other sentence is listed).
+func missedFrameworks(o concordOptions) (count, probe *framework.Framework, err error) {
+	base, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	m, err := cues.NewMatcher(fw)
-	if err != nil {
-		return nil, 0, err
+	count = base
+	if o.Dimension != "" {
+		dim := o
+		dim.Cue, dim.Requires, dim.WindowSet = "", "", false
+		if count, err = concordFramework(dim); err != nil {
+			return nil, nil, err
+		}
+	}
+	if o.Cue != "" {
+		cue := o
+		cue.Dimension = ""
+		if probe, err = concordFramework(cue); err != nil {
+			return nil, nil, err
+		}
+	}
+	return count, probe, nil
+}
+
+func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, error) {
+	var m, probe *cues.Matcher
+	if o.Missed {
+		countFw, probeFw, err := missedFrameworks(o)
+		if err != nil {
+			return nil, 0, err
+		}
+		if m, err = cues.NewMatcher(countFw); err != nil {
+			return nil, 0, err
+		}
+		if probeFw != nil {
+			if probe, err = cues.NewMatcher(probeFw); err != nil {
+				return nil, 0, err
+			}
+		}
+	} else {
+		fw, err := concordFramework(o)
+		if err != nil {
+			return nil, 0, err
+		}
+		if m, err = cues.NewMatcher(fw); err != nil {
+			return nil, 0, err
+		}
 	}
 	resolver, err := entities.NewResolver()
 	if err != nil {
@@ -196,9 +246,14 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 					if err != nil {
 						return err
 					}
-					kept, dropped := m.Find(cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a)}, vetoed)
+					doc := cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a)}
+					kept, dropped := m.Find(doc, vetoed)
 					if vetoed {
 						kept = dropped
+					}
+					if o.Missed {
+						per[i] = append(per[i], missedLines(d, doc, kept, probe)...)
+						return nil
 					}
 					for _, x := range kept {
 						s := a.Sentences[x.Sentence]
@@ -230,6 +285,35 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 		lines = append(lines, l...)
 	}
 	return lines, len(files), nil
+}
+
+// missedLines are a document's sentences that hold none of the counted matches: each
+// whole (probe nil), or each match of the probe in them.
+func missedLines(d corpus.Document, doc cues.Document, counted []cues.Match, probe *cues.Matcher) []concordLine {
+	found := make(map[int]bool, len(counted))
+	for _, x := range counted {
+		found[x.Sentence] = true
+	}
+	var lines []concordLine
+	sentences := doc.Annotation.Sentences
+	if probe == nil {
+		for k, s := range sentences {
+			if !found[k] && strings.TrimSpace(d.Text[s.Start:s.End]) != "" {
+				lines = append(lines, concordLine{doc: d.ID, sentence: d.Text[s.Start:s.End], index: k})
+			}
+		}
+		return lines
+	}
+	hits, _ := probe.Find(doc, false)
+	for _, x := range hits {
+		if found[x.Sentence] {
+			continue
+		}
+		s := sentences[x.Sentence]
+		lines = append(lines, concordLine{doc: d.ID, sentence: d.Text[s.Start:s.End], text: d.Text[x.Start:x.End],
+			cue: x.Cue, index: x.Sentence, start: x.Start - s.Start, end: x.End - s.Start})
+	}
+	return lines
 }
 
 // concordOutput lists the matches of an output folder's matches.parquet: those of
@@ -266,8 +350,19 @@ func printConcordance(out io.Writer, o concordOptions, lines []concordLine, docs
 		inDocs[l.doc] = true
 	}
 	what := "matches"
-	if o.Vetoed {
+	switch {
+	case o.Vetoed:
 		what = "vetoed matches"
+	case o.Missed && o.Cue != "":
+		what = "matches in sentences the framework does not count"
+		if o.Dimension != "" {
+			what = "matches in sentences " + o.Dimension + " does not count"
+		}
+	case o.Missed:
+		what = "sentences the framework does not count"
+		if o.Dimension != "" {
+			what = "sentences " + o.Dimension + " does not count"
+		}
 	}
 	fmt.Fprintf(out, "%d %s in %d of %d documents", len(lines), what, len(inDocs), docs)
 	shown := lines
@@ -312,7 +407,11 @@ func printConcordance(out io.Writer, o concordOptions, lines []concordLine, docs
 				right = right[:width] + "…"
 			}
 		}
-		ctx := strings.Join(strings.Fields(left+"[["+mid+"]]"+right), " ")
+		marked := left + "[[" + mid + "]]" + right
+		if l.cue == "" { // a whole sentence (--missed without --cue)
+			marked = l.sentence
+		}
+		ctx := strings.Join(strings.Fields(marked), " ")
 		fmt.Fprintf(out, "%3d. %s#%d  %s\n", i+1, l.doc, l.index, ctx)
 		if len(cueCount) > 1 || l.veto != "" {
 			note := "     cue: " + l.cue

@@ -156,3 +156,48 @@ func TestFrameworkCheckWarnsAboutCuesThatCanNeverMatch(t *testing.T) {
 	}
 	assertHolds(t, out, out, path+":7: warning: cue \"respect each other|one another\"", path+":8: warning: cue \"won't\" can never match", "ok, 2 warning(s)")
 }
+
+func TestConcordMissedListsTheSentencesTheFrameworkDoesNotCount(t *testing.T) {
+	dir := t.TempDir()
+	docs := map[string]string{
+		// the first sentence is global_challenges (climate), the second names the
+		// pandemic at home only, the third holds no dimension at all
+		"a.txt": "Climate change threatens every island state. The pandemic closed our schools across the country. We thank the chef for the dinner.",
+		"b.txt": "Kenya and Ghana fought the pandemic together.",
+	}
+	for name, text := range docs {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := runFrameworkApp(t, "concord", "--missed", "--sample", "0", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"2 sentences the framework does not count in 1 of 2 documents",
+		"a.txt#1  The pandemic closed our schools across the country.",
+		"a.txt#2  We thank the chef for the dinner.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("concord --missed lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Climate change") || strings.Contains(out, "Kenya") {
+		t.Errorf("concord --missed lists a sentence the framework counts:\n%s", out)
+	}
+	// With --cue, only the missed sentences where the cue is found, the cue marked; with
+	// --dimension, what that dimension alone does not count.
+	out, err = runFrameworkApp(t, "concord", "--missed", "--dimension", "global_challenges", "--cue", "pandemic|schools", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2 matches in sentences global_challenges does not count in 1 of 2 documents") ||
+		!strings.Contains(out, "a.txt#1  The [[pandemic]] closed our schools") || !strings.Contains(out, "a.txt#1  The pandemic closed our [[schools]]") ||
+		strings.Contains(out, "b.txt") {
+		t.Errorf("concord --missed --dimension --cue:\n%s", out)
+	}
+	if _, err := runFrameworkApp(t, "concord", "--missed", "--vetoed", dir); err == nil {
+		t.Errorf("--missed with --vetoed was accepted")
+	}
+}
