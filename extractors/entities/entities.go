@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -54,6 +55,10 @@ type Resolver struct {
 	// common holds the words the UN corpus writes in lower case (common_words.txt):
 	// a "name" made only of them is a capitalised phrase, not a person.
 	common map[string]bool
+	// usHomonyms are the countries' canonical names that also name a U.S. state
+	// ("Georgia"), read as the state in a document naming one of usStates (lexicon.csv).
+	usHomonyms map[string]bool
+	usStates   []string
 }
 
 // Resolve returns the entities of text, sorted by Start. ann is prose's annotation of
@@ -101,16 +106,73 @@ func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
 			// "Republic of Turkey", "Kingdom of Swaziland": the formal name is the GPE.
 			start = r.formalStart(words, i, taken)
 		}
+		if e.iso3 != "" && end == start+1 && r.afterHonorific(words, start) {
+			// "Dr. Jordan", "Mr. Chad": a person, left to honorificPersons.
+			i = end
+			continue
+		}
 		take(start, end)
 		if !r.namesSomethingElse(words, start, end, e) {
 			ents = append(ents, r.entity(text, words, start, end, e.label, e.canonical, e.iso3, ctx))
 		}
 		i = end
 	}
+	r.readUSStates(text, ents)
 	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
 	ents = append(ents, r.honorificPersons(text, words, taken, ents, ctx)...)
 	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
 	return ents
+}
+
+// afterHonorific reports whether words[i] follows an honorific ("Dr. Jordan").
+func (r *Resolver) afterHonorific(words []word, i int) bool {
+	j := i - 1
+	if j >= 0 && words[j].text == "." {
+		j--
+	}
+	return j >= 0 && words[j].alnum && r.honorifics[words[j].text]
+}
+
+// readUSStates turns the countries named like a U.S. state ("Georgia") into the state,
+// a GPE with no country code, when the text also names another U.S. state.
+// Its people ("Georgians") go with it.
+func (r *Resolver) readUSStates(text string, ents []Entity) {
+	var codes []string
+	for _, e := range ents {
+		if e.ISO3 != "" && e.Label == "GPE" && r.usHomonyms[e.Canonical] && !slices.Contains(codes, e.ISO3) {
+			codes = append(codes, e.ISO3)
+		}
+	}
+	if len(codes) == 0 || !r.namesUSState(text) {
+		return
+	}
+	for k, e := range ents {
+		if e.ISO3 != "" && slices.Contains(codes, e.ISO3) {
+			ents[k].ISO3 = ""
+			ents[k].Canonical += " (U.S. state)"
+		}
+	}
+}
+
+// namesUSState reports whether text holds one of the U.S. states of lexicon.csv as a
+// whole word (or words).
+func (r *Resolver) namesUSState(text string) bool {
+	for _, name := range r.usStates {
+		for from := 0; ; {
+			k := strings.Index(text[from:], name)
+			if k < 0 {
+				break
+			}
+			s, e := from+k, from+k+len(name)
+			before, _ := utf8.DecodeLastRuneInString(text[:s])
+			after, _ := utf8.DecodeRuneInString(text[e:])
+			if (s == 0 || !unicode.IsLetter(before)) && (e == len(text) || !unicode.IsLetter(after)) {
+				return true
+			}
+			from = e
+		}
+	}
+	return false
 }
 
 // namesSomethingElse reports whether the words around a match turn it into the name

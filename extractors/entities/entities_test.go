@@ -307,3 +307,62 @@ func TestEntityResolverConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// resolveText annotates and resolves a text written in the test.
+func resolveText(t *testing.T, text string) []Entity {
+	t.Helper()
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Resolve(text, ann)
+}
+
+func TestResolveGeorgiaBesideAnotherUSStateIsTheState(t *testing.T) {
+	relief := "The President approved disaster declarations for Florida, Georgia and North Carolina. Georgia's farmers and Georgians on the coast will get help."
+	ents := resolveText(t, relief)
+	georgia := mentionsOf(ents, "Georgia")
+	if len(georgia) != 2 {
+		t.Fatalf("found %d Georgia mentions, want 2 (Georgia, Georgia's): %+v", len(georgia), ents)
+	}
+	for _, e := range ents {
+		if e.ISO3 == "GEO" {
+			t.Errorf("%q at %d reads as the country Georgia in a text on U.S. states", e.Text, e.Start)
+		}
+	}
+	for _, g := range georgia {
+		if g.Label != "GPE" || g.Canonical != "Georgia (U.S. state)" || relief[g.Start:g.End] != "Georgia" {
+			t.Errorf("Georgia: %+v, want GPE \"Georgia (U.S. state)\" with offsets on the word", g)
+		}
+	}
+	// Without another U.S. state the country stays the country, and so do its people.
+	speech := "We support Georgia's sovereignty and territorial integrity. Georgians deserve peace."
+	n := 0
+	for _, e := range resolveText(t, speech) {
+		if e.ISO3 == "GEO" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("the country Georgia and Georgians: %d mentions with GEO, want 2", n)
+	}
+}
+
+func TestResolveACountryNameAfterAnHonorificIsAPerson(t *testing.T) {
+	text := "We thank Dr. Jordan for her work with the students. Jordan hosts many refugees."
+	ents := resolveText(t, text)
+	jordan := mentionsOf(ents, "Jordan")
+	if len(jordan) != 2 {
+		t.Fatalf("found %d Jordan mentions, want 2: %+v", len(jordan), ents)
+	}
+	if jordan[0].Label != "PERSON" || jordan[0].ISO3 != "" {
+		t.Errorf("Dr. Jordan: %s %q, want a PERSON with no country", jordan[0].Label, jordan[0].ISO3)
+	}
+	if jordan[1].Label != "GPE" || jordan[1].ISO3 != "JOR" {
+		t.Errorf("Jordan hosts refugees: %s %q, want GPE JOR", jordan[1].Label, jordan[1].ISO3)
+	}
+}
