@@ -113,12 +113,8 @@ func isOutputFolder(path string) bool {
 }
 
 // concordFramework is the framework whose matches are listed: one dimension, "cue",
-// holding --cue, or the framework's --dimension (plus --cue).
-func concordFramework(o concordOptions) (*framework.Framework, error) {
-	base, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
-	if err != nil {
-		return nil, err
-	}
+// holding --cue, or base's --dimension (plus --cue).
+func concordFramework(o concordOptions, base *framework.Framework) (*framework.Framework, error) {
 	fw := &framework.Framework{Name: base.Name, Version: base.Version, InternationalWording: base.InternationalWording, DomesticWording: base.DomesticWording}
 	d := framework.Dimension{ID: "cue", Group: framework.GroupFraming, Label: "cue"}
 	if id := o.Dimension; id != "" {
@@ -158,26 +154,22 @@ func concordFramework(o concordOptions) (*framework.Framework, error) {
 }
 
 // missedFrameworks are, for --missed, the framework whose counted matches mark a
-// sentence as found (the whole framework, or --dimension alone) and the probe whose
-// matches in the other sentences are listed (--cue with --requires and --window; nil:
-// every other sentence is listed).
-func missedFrameworks(o concordOptions) (count, probe *framework.Framework, err error) {
-	base, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
-	if err != nil {
-		return nil, nil, err
-	}
+// sentence as found (base, or its --dimension alone) and the probe whose matches in
+// the other sentences are listed (--cue with --requires and --window; nil: every other
+// sentence is listed).
+func missedFrameworks(o concordOptions, base *framework.Framework) (count, probe *framework.Framework, err error) {
 	count = base
 	if o.Dimension != "" {
 		dim := o
 		dim.Cue, dim.Requires, dim.WindowSet = "", "", false
-		if count, err = concordFramework(dim); err != nil {
+		if count, err = concordFramework(dim, base); err != nil {
 			return nil, nil, err
 		}
 	}
 	if o.Cue != "" {
 		cue := o
 		cue.Dimension = ""
-		if probe, err = concordFramework(cue); err != nil {
+		if probe, err = concordFramework(cue, base); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -185,26 +177,25 @@ func missedFrameworks(o concordOptions) (count, probe *framework.Framework, err 
 }
 
 func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, error) {
-	var m, probe *cues.Matcher
+	base, err := loadFramework(o.Framework, corpus.DefaultMaxBytes)
+	if err != nil {
+		return nil, 0, err
+	}
+	var countFw, probeFw *framework.Framework
 	if o.Missed {
-		countFw, probeFw, err := missedFrameworks(o)
-		if err != nil {
-			return nil, 0, err
-		}
-		if m, err = cues.NewMatcher(countFw); err != nil {
-			return nil, 0, err
-		}
-		if probeFw != nil {
-			if probe, err = cues.NewMatcher(probeFw); err != nil {
-				return nil, 0, err
-			}
-		}
+		countFw, probeFw, err = missedFrameworks(o, base)
 	} else {
-		fw, err := concordFramework(o)
-		if err != nil {
-			return nil, 0, err
-		}
-		if m, err = cues.NewMatcher(fw); err != nil {
+		countFw, err = concordFramework(o, base)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var m, probe *cues.Matcher
+	if m, err = cues.NewMatcher(countFw); err != nil {
+		return nil, 0, err
+	}
+	if probeFw != nil {
+		if probe, err = cues.NewMatcher(probeFw); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -353,15 +344,14 @@ func printConcordance(out io.Writer, o concordOptions, lines []concordLine, docs
 	switch {
 	case o.Vetoed:
 		what = "vetoed matches"
-	case o.Missed && o.Cue != "":
-		what = "matches in sentences the framework does not count"
-		if o.Dimension != "" {
-			what = "matches in sentences " + o.Dimension + " does not count"
-		}
 	case o.Missed:
-		what = "sentences the framework does not count"
+		counter := "the framework"
 		if o.Dimension != "" {
-			what = "sentences " + o.Dimension + " does not count"
+			counter = o.Dimension
+		}
+		what = "sentences " + counter + " does not count"
+		if o.Cue != "" {
+			what = "matches in " + what
 		}
 	}
 	fmt.Fprintf(out, "%d %s in %d of %d documents", len(lines), what, len(inDocs), docs)

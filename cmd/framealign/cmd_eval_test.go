@@ -174,15 +174,10 @@ func TestConcordMissedListsTheSentencesTheFrameworkDoesNotCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{
+	assertHolds(t, out, out,
 		"2 sentences the framework does not count in 1 of 2 documents",
 		"a.txt#1  The pandemic closed our schools across the country.",
-		"a.txt#2  We thank the chef for the dinner.",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("concord --missed lacks %q:\n%s", want, out)
-		}
-	}
+		"a.txt#2  We thank the chef for the dinner.")
 	if strings.Contains(out, "Climate change") || strings.Contains(out, "Kenya") {
 		t.Errorf("concord --missed lists a sentence the framework counts:\n%s", out)
 	}

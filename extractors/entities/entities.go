@@ -58,7 +58,7 @@ type Resolver struct {
 	// usHomonyms are the countries' canonical names that also name a U.S. state
 	// ("Georgia"), read as the state in a document naming one of usStates (lexicon.csv).
 	usHomonyms map[string]bool
-	usStates   []string
+	usStates   map[string][][]string // each state's name as words, by its first word
 }
 
 // Resolve returns the entities of text, sorted by Start. ann is prose's annotation of
@@ -117,7 +117,7 @@ func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
 		}
 		i = end
 	}
-	r.readUSStates(text, ents)
+	r.readUSStates(words, ents)
 	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
 	ents = append(ents, r.honorificPersons(text, words, taken, ents, ctx)...)
 	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
@@ -134,16 +134,16 @@ func (r *Resolver) afterHonorific(words []word, i int) bool {
 }
 
 // readUSStates turns the countries named like a U.S. state ("Georgia") into the state,
-// a GPE with no country code, when the text also names another U.S. state.
+// a GPE with no country code, when the text's words also name another U.S. state.
 // Its people ("Georgians") go with it.
-func (r *Resolver) readUSStates(text string, ents []Entity) {
+func (r *Resolver) readUSStates(words []word, ents []Entity) {
 	var codes []string
 	for _, e := range ents {
 		if e.ISO3 != "" && e.Label == "GPE" && r.usHomonyms[e.Canonical] && !slices.Contains(codes, e.ISO3) {
 			codes = append(codes, e.ISO3)
 		}
 	}
-	if len(codes) == 0 || !r.namesUSState(text) {
+	if len(codes) == 0 || !r.namesUSState(words) {
 		return
 	}
 	for k, e := range ents {
@@ -154,22 +154,13 @@ func (r *Resolver) readUSStates(text string, ents []Entity) {
 	}
 }
 
-// namesUSState reports whether text holds one of the U.S. states of lexicon.csv as a
-// whole word (or words).
-func (r *Resolver) namesUSState(text string) bool {
-	for _, name := range r.usStates {
-		for from := 0; ; {
-			k := strings.Index(text[from:], name)
-			if k < 0 {
-				break
-			}
-			s, e := from+k, from+k+len(name)
-			before, _ := utf8.DecodeLastRuneInString(text[:s])
-			after, _ := utf8.DecodeRuneInString(text[e:])
-			if (s == 0 || !unicode.IsLetter(before)) && (e == len(text) || !unicode.IsLetter(after)) {
+// namesUSState reports whether the words hold one of the U.S. states of lexicon.csv.
+func (r *Resolver) namesUSState(words []word) bool {
+	for i, w := range words {
+		for _, name := range r.usStates[w.text] {
+			if i+len(name) <= len(words) && slices.EqualFunc(words[i:i+len(name)], name, func(w word, s string) bool { return w.text == s }) {
 				return true
 			}
-			from = e
 		}
 	}
 	return false

@@ -35,11 +35,17 @@ func resolveFile(t *testing.T, name string) (string, *annotate.Annotation, []Ent
 	if err != nil {
 		t.Fatalf("annotate %s: %v", name, err)
 	}
+	return text, ann, newResolver(t).Resolve(text, ann)
+}
+
+// newResolver is a Resolver, or the test's end.
+func newResolver(t *testing.T) *Resolver {
+	t.Helper()
 	res, err := NewResolver()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return text, ann, res.Resolve(text, ann)
+	return res
 }
 
 // mentionsOf returns the entities whose text is exactly s.
@@ -288,11 +294,7 @@ func TestEntityResolverConcurrentUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := NewResolver()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := res.Resolve(text, ann)
+	want := newResolver(t).Resolve(text, ann)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -315,11 +317,7 @@ func resolveText(t *testing.T, text string) []Entity {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := NewResolver()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Resolve(text, ann)
+	return newResolver(t).Resolve(text, ann)
 }
 
 func TestResolveGeorgiaBesideAnotherUSStateIsTheState(t *testing.T) {

@@ -36,7 +36,7 @@ func NewResolver() (*Resolver, error) { return loadResolver() }
 func loadResolver() (*Resolver, error) {
 	r := &Resolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},
 		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{},
-		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}}
+		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}}
 
 	// Order matters: the first entry for a name wins, so hand-kept country names
 	// (canonical spellings) come before ISO's, states before bodies and peoples, and
@@ -169,7 +169,8 @@ func loadResolver() (*Resolver, error) {
 		case "honorific":
 			r.honorifics[row[1]] = true
 		case "us_state":
-			r.usStates = append(r.usStates, row[1])
+			name := strings.Fields(row[1])
+			r.usStates[name[0]] = append(r.usStates[name[0]], name)
 		case "us_state_homonym":
 			r.usHomonyms[row[1]] = true
 		default:
