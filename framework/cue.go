@@ -42,7 +42,8 @@ type Cue struct {
 }
 
 // Settings a condition can ask for. A sentence has the setting "state" when it names a
-// state or its people (an entity with a country code), "body" when it names an
+// state (an entity with a country code; a country's population alone, "Americans",
+// only beside another country's), "body" when it names an
 // intergovernmental body of the entities gazetteer, "wording" when it holds one of the
 // framework's international_wording phrases. "international" is any of the three.
 const (

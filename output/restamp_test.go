@@ -78,7 +78,8 @@ func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
 	codes := []string{"CHN", "USA", "FRA"}
 	var rows []Entity
 	for i := 0; i < 70000; i++ { // several row groups and pages
-		r := Entity{DocID: "doc" + strings.Repeat("y", i/5000), SentenceIndex: int64(i / 3), Text: "x", Label: "GPE", Canonical: "x"}
+		r := Entity{DocID: "doc" + strings.Repeat("y", i/5000), SentenceIndex: int64(i / 3), CharStart: int64(7 * i), CharEnd: int64(7*i + 1 + i%5),
+			Text: "x", Label: []string{"GPE", "NORP"}[i%2], Canonical: "x"}
 		if i%4 != 0 {
 			r.ISO3 = &codes[i%3]
 		}
@@ -102,7 +103,8 @@ func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
 	want := map[string][]SentenceCountry{}
 	for _, r := range rows {
 		if r.ISO3 != nil {
-			want[r.DocID] = append(want[r.DocID], SentenceCountry{Sentence: int(r.SentenceIndex), ISO3: *r.ISO3})
+			want[r.DocID] = append(want[r.DocID], SentenceCountry{Sentence: int(r.SentenceIndex), ISO3: *r.ISO3,
+				Start: int(r.CharStart), End: int(r.CharEnd), Label: r.Label})
 		}
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -43,7 +43,7 @@ type Rows struct {
 type Prior struct {
 	Similarity float64
 	Countries  []string
-	Actors     []entities.Entity // the entities with a country code: sentence and ISO3
+	Actors     []entities.Entity // the entities with a country code: sentence, ISO3, offsets and label
 }
 
 // DocumentError is why one document could not be analysed: the stage that failed
@@ -436,14 +436,15 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 	actors := b.actors
 	var ents []entities.Entity // the piece's entities, by sentence of the piece
 	if b.prior != nil {
-		// The prior's (sentence and country code: all a cue's condition reads of them)
-		// that fall in this piece.
+		// The prior's (sentence, country code, offsets and label: all a cue's condition
+		// reads of them) that fall in this piece, made the piece's.
 		if !long(b.doc.Text) { // the only piece: all of them
 			ents = make([]entities.Entity, 0, len(b.prior.Actors))
 		}
 		for _, e := range b.prior.Actors {
 			if e.Sentence >= sentOff && e.Sentence < sentOff+len(ann.Sentences) {
 				e.Sentence -= sentOff
+				e.Start, e.End = e.Start-off, e.End-off
 				ents = append(ents, e)
 			}
 		}
@@ -466,7 +467,7 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 		}
 	}
 
-	// Only the entities' sentences and country codes count, which a prior analysis keeps.
+	// Only the entities' sentences, country codes, offsets and labels count, which a prior analysis keeps.
 	matches := a.findMatches(b, cues.Document{Text: text, Annotation: ann, Entities: ents})
 	out.Matches = slices.Grow(out.Matches, len(matches))
 	for _, m := range matches {

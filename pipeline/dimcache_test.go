@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/framealign/framealign/framework"
@@ -134,4 +137,57 @@ func TestStoredMatchesThatDoNotDecodeAreFoundAgain(t *testing.T) {
 		t.Errorf("rerun over garbled entries: %d pairs matched, %d reused; want every pair matched (%d)", sum.DimensionsMatched, sum.DimensionsReused, n*(sum.Changed+1))
 	}
 	assertSameAsFullRun(t, cfg, out, "over garbled entries", nil)
+}
+
+// A rerun after a framework edit re-scores from the entities table, which must keep
+// what the state setting reads: "Americans" (a population) gives the pandemic no
+// international setting, in the rerun as in a full analysis, also in the later
+// pieces of a long document (whose stored offsets are the document's).
+func TestARerunReadsAPopulationAsAFullRunDoes(t *testing.T) {
+	for _, piece := range []int{chunkBytes, 70} {
+		t.Run(fmt.Sprintf("pieces of %d bytes", piece), func(t *testing.T) {
+			defer func(n int) { chunkBytes = n }(chunkBytes)
+			chunkBytes = piece
+			rerunReadsAPopulation(t)
+		})
+	}
+}
+
+func rerunReadsAPopulation(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "corpus")
+	text := "Japan and Canada fought the pandemic together.\n\n" +
+		"Three thousand Americans were dying every day from the pandemic.\n"
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "remarks.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	pandemics := func(step string) {
+		t.Helper()
+		var found []string
+		for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
+			if m.DocID == "remarks.txt" && m.Dimension == "global_challenges" {
+				found = append(found, fmt.Sprintf("%d:%s", m.SentenceIndex, text[m.CharStart:m.CharEnd]))
+			}
+		}
+		if !reflect.DeepEqual(found, []string{"0:pandemic"}) {
+			t.Errorf("%s: global_challenges %q, want only the pandemic Japan and Canada fought", step, found)
+		}
+	}
+	mustRun(t, cfg)
+	pandemics("first run")
+
+	fw := framework.Default()
+	for i := range fw.Dimensions {
+		if fw.Dimensions[i].ID == "global_challenges" {
+			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "heatwave")
+		}
+	}
+	cfg.Framework = fw
+	mustRun(t, cfg)
+	pandemics("rerun")
+	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
 }

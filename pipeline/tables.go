@@ -520,7 +520,7 @@ func (p *previous) start(keys analysisKeys) {
 		for doc, sc := range byDoc {
 			ents := make([]entities.Entity, len(sc))
 			for i, c := range sc {
-				ents[i] = entities.Entity{Sentence: c.Sentence, ISO3: c.ISO3}
+				ents[i] = entities.Entity{Sentence: c.Sentence, ISO3: c.ISO3, Start: c.Start, End: c.End, Label: c.Label}
 			}
 			p.actors[doc] = ents
 		}

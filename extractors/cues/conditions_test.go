@@ -128,19 +128,56 @@ func TestConditionsVetoAndShowWhatTheyVetoed(t *testing.T) {
 	}
 }
 
-// Only the entities' sentences and codes decide the state setting, so the
-// pipeline's re-scoring, which keeps only those, matches as a full analysis does.
-func TestStateSettingNeedsOnlySentenceAndCode(t *testing.T) {
-	text := "We thank Brazil. The pandemic is not over."
+// Only the entities' sentences, codes, offsets and labels decide the state setting
+// (not their text or canonical name), so the pipeline's re-scoring, which keeps only
+// those, matches as a full analysis does.
+func TestStateSettingNeedsOnlySentenceCodeOffsetsAndLabel(t *testing.T) {
+	text := "We thank Brazil. The pandemic is not over. Americans fought the pandemic."
 	m, err := NewMatcher(conditional("state", 0, "pandemic"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ann, _ := testannotate.Annotate(text)
-	full, _ := m.Find(Document{Text: text, Annotation: ann, Entities: []entities.Entity{{Sentence: 1, ISO3: "BRA", Label: "GPE", Start: 9, End: 15}}}, false)
-	bare, _ := m.Find(Document{Text: text, Annotation: ann, Entities: []entities.Entity{{Sentence: 1, ISO3: "BRA"}}}, false)
-	if len(full) != 1 || !reflect.DeepEqual(full, bare) {
-		t.Errorf("full %+v, bare %+v", full, bare)
+	r, err := entities.NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents := r.Resolve(text, ann)
+	bareEnts := make([]entities.Entity, len(ents))
+	for i, e := range ents {
+		bareEnts[i] = entities.Entity{Sentence: e.Sentence, ISO3: e.ISO3, Start: e.Start, End: e.End, Label: e.Label}
+	}
+	full, _ := m.Find(Document{Text: text, Annotation: ann, Entities: ents}, false)
+	bare, _ := m.Find(Document{Text: text, Annotation: ann, Entities: bareEnts}, false)
+	if len(full) != 0 || !reflect.DeepEqual(full, bare) {
+		t.Errorf("full %+v, bare %+v (want none: Brazil is named in the sentence before, and Americans are a population)", full, bare)
+	}
+}
+
+// A country's population ("Americans", "the American people") gives a sentence the
+// state setting only beside another country's (the codebook: a domestic pandemic is
+// nothing); its name or the adjective of its state gives it always.
+func TestAPopulationAloneIsNoStateSetting(t *testing.T) {
+	fw := conditional("state", 0, "pandemic", "peace between")
+	cases := []struct {
+		text   string
+		counts bool
+	}{
+		{"Three thousand Americans were dying every day from the pandemic.", false},
+		{"The pandemic drove the inflation that has squeezed the American people.", false},
+		{"The Fijian public has been free of the pandemic for 150 days.", false},
+		{"Somali citizens and Somali workers fought the pandemic.", false},
+		{"Americans and Canadians fought the pandemic together.", true},
+		{"We seek enduring peace between Serbs and Albanians.", true},
+		{"Japan fought the pandemic with its neighbours.", true},
+		{"Saudi leaders discussed the pandemic.", true},
+		{"Americans thanked Japan for its help in the pandemic.", true},
+	}
+	for _, c := range cases {
+		kept, _ := findIn(t, fw, c.text)
+		if got := len(kept) > 0; got != c.counts {
+			t.Errorf("%q: counted %v (%q), want %v", c.text, got, kept, c.counts)
+		}
 	}
 }
 

@@ -735,17 +735,35 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 }
 
 // settings returns the setting bits of every sentence of the document: the
-// entities with a country code, the bodies and the international wording found.
+// entities with a country code (a population only beside another country's, see
+// entities.NamesPopulation), the bodies and the international wording found.
 func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uint8 {
 	n := len(doc.Annotation.Sentences)
 	if len(toks) > 0 && int(toks[len(toks)-1].sentence) >= n {
 		n = int(toks[len(toks)-1].sentence) + 1
 	}
 	out := make([]uint8, n)
+	// A sentence names a state with a country's name or an adjective of its state
+	// ("Saudi leaders"); a population ("Americans", "the American people") counts only
+	// beside the population of another country ("peace between Palestinians and
+	// Israelis"), for "Americans were dying from COVID" is about home.
+	var population map[int]string // sentence -> the one country whose population it names
 	for _, e := range doc.Entities {
-		if e.ISO3 != "" && e.Sentence >= 0 && e.Sentence < n {
-			out[e.Sentence] |= hasState
+		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n || out[e.Sentence]&hasState != 0 {
+			continue
 		}
+		if entities.NamesPopulation(doc.Text, e) {
+			if population == nil {
+				population = map[int]string{}
+			}
+			if other, ok := population[e.Sentence]; !ok {
+				population[e.Sentence] = e.ISO3
+				continue
+			} else if other == e.ISO3 {
+				continue
+			}
+		}
+		out[e.Sentence] |= hasState
 	}
 	for _, list := range []struct {
 		phrases []int

@@ -364,3 +364,26 @@ func TestResolveACountryNameAfterAnHonorificIsAPerson(t *testing.T) {
 		t.Errorf("Jordan hosts refugees: %s %q, want GPE JOR", jordan[1].Label, jordan[1].ISO3)
 	}
 }
+
+func TestNamesPopulationReadsOnlyOffsetsAndLabel(t *testing.T) {
+	text := "Americans, the American people, the Swiss, Swiss banks and an American-made car."
+	cases := []struct {
+		start, end int
+		label      string
+		want       bool
+	}{
+		{0, 9, "NORP", true},    // Americans
+		{15, 23, "NORP", true},  // American people
+		{36, 41, "NORP", false}, // the Swiss: no plural mark
+		{43, 48, "NORP", false}, // Swiss banks
+		{62, 70, "NORP", false}, // American-made
+		{0, 9, "GPE", false},    // only a demonym can name a population
+		{75, 90, "NORP", false}, // offsets past the text (a stale row) say nothing
+	}
+	for _, c := range cases {
+		e := Entity{Start: c.start, End: c.end, Label: c.label, ISO3: "USA"}
+		if got := NamesPopulation(text, e); got != c.want {
+			t.Errorf("%d:%d %s: %v, want %v", c.start, c.end, c.label, got, c.want)
+		}
+	}
+}
