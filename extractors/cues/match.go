@@ -49,8 +49,10 @@ type Matcher struct {
 	phrases [][]cueTerm
 	cues    []compiledCue
 	// the phrases that give a sentence the settings body (the gazetteer's
-	// intergovernmental bodies) and wording (the framework's international_wording)
-	bodies, wording, domestic []int
+	// intergovernmental bodies), wording (the framework's international_wording) and
+	// domestic (its domestic_wording), each with its bit and the phrases of its
+	// exclusions (a wording phrase may have them as a cue does: in America -"Latin America")
+	settingPhrases []settingPhrase
 	// conditional is true when some cue has a condition: only then are a document's
 	// settings computed
 	conditional bool
@@ -258,15 +260,19 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 		for _, list := range []struct {
 			name string
 			srcs []string
-			ids  *[]int
-		}{{"international_wording", fw.InternationalWording, &m.wording}, {"domestic_wording", fw.DomesticWording, &m.domestic}} {
+			bit  uint8
+		}{{"international_wording", fw.InternationalWording, hasWording}, {"domestic_wording", fw.DomesticWording, hasDomestic}} {
 			for _, src := range list.srcs {
 				c, err := fw.Cue(src)
 				if err != nil {
 					return nil, fmt.Errorf("%s %q: %w", list.name, src, err)
 				}
+				var excl []int
+				for _, ex := range c.Excludes {
+					excl = append(excl, m.addPhrase(ex))
+				}
 				for _, v := range c.Variants {
-					*list.ids = append(*list.ids, m.addPhrase(v))
+					m.settingPhrases = append(m.settingPhrases, settingPhrase{m.addPhrase(v), list.bit, excl})
 				}
 			}
 		}
@@ -275,7 +281,7 @@ func NewMatcher(fw *framework.Framework) (*Matcher, error) {
 			return nil, err
 		}
 		for _, name := range bodies {
-			m.bodies = append(m.bodies, m.addPhrase(nameTerms(name)))
+			m.settingPhrases = append(m.settingPhrases, settingPhrase{phrase: m.addPhrase(nameTerms(name)), bit: hasBody})
 		}
 	}
 	m.lemmaShapes, m.prefixShapes = words.ShapesOf(m.byLemma), words.ShapesOf(m.byPrefix)
@@ -765,17 +771,27 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		}
 		out[e.Sentence] |= hasState
 	}
-	for _, list := range []struct {
-		phrases []int
-		bit     uint8
-	}{{m.bodies, hasBody}, {m.wording, hasWording}, {m.domestic, hasDomestic}} {
-		for _, p := range list.phrases {
-			for _, h := range hits[p] {
-				out[toks[h.first].sentence] |= list.bit
+	for _, p := range m.settingPhrases {
+		for _, h := range hits[p.phrase] {
+			sent := toks[h.first].sentence
+			excluded := false
+			for _, ex := range p.excludes {
+				excluded = excluded || hitIn(ex, sent, hits, toks)
+			}
+			if !excluded {
+				out[sent] |= p.bit
 			}
 		}
 	}
 	return out
+}
+
+// settingPhrase is a phrase that gives a sentence a setting (its bit), unless the
+// sentence holds one of its exclusions.
+type settingPhrase struct {
+	phrase   int
+	bit      uint8
+	excludes []int
 }
 
 // holds reports whether sentence s, or one within the window around it, has one of
@@ -844,15 +860,20 @@ func (m *Matcher) findPhrases(sc *matchScratch, toks []matchToken) [][]span {
 // excluded returns the first of the cue's exclusions that occurs in the sentence, or "".
 func (m *Matcher) excluded(c *compiledCue, sent int32, hits [][]span, toks []matchToken) string {
 	for _, ex := range c.excludes {
-		// Hits are in text order, so in sentence order: the first in the sentence or
-		// after it tells.
-		hs := hits[ex.phrase]
-		k := sort.Search(len(hs), func(k int) bool { return toks[hs[k].first].sentence >= sent })
-		if k < len(hs) && toks[hs[k].first].sentence == sent {
+		if hitIn(ex.phrase, sent, hits, toks) {
 			return ex.src
 		}
 	}
 	return ""
+}
+
+// hitIn reports whether phrase p has a hit in sentence sent.
+func hitIn(p int, sent int32, hits [][]span, toks []matchToken) bool {
+	// Hits are in text order, so in sentence order: the first in the sentence or
+	// after it tells.
+	hs := hits[p]
+	k := sort.Search(len(hs), func(k int) bool { return toks[hs[k].first].sentence >= sent })
+	return k < len(hs) && toks[hs[k].first].sentence == sent
 }
 
 // resolve keeps, per dimension and sentence, the longest non-overlapping candidates,
