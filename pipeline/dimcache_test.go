@@ -140,8 +140,9 @@ func TestStoredMatchesThatDoNotDecodeAreFoundAgain(t *testing.T) {
 }
 
 // A rerun after a framework edit re-scores from the entities table, which must keep
-// what the state setting reads: "Americans" (a population) gives the pandemic no
-// international setting, in the rerun as in a full analysis, also in the later
+// what the state setting reads: "Americans" (a population) and "across America" (a
+// domestic phrase) give the pandemic no international setting, in the rerun as in a
+// full analysis, also in the later
 // pieces of a long document (whose stored offsets are the document's).
 func TestARerunReadsAPopulationAsAFullRunDoes(t *testing.T) {
 	for _, piece := range []int{chunkBytes, 70} {
@@ -156,7 +157,8 @@ func TestARerunReadsAPopulationAsAFullRunDoes(t *testing.T) {
 func rerunReadsAPopulation(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "corpus")
 	text := "Japan and Canada fought the pandemic together.\n\n" +
-		"Three thousand Americans were dying every day from the pandemic.\n"
+		"Three thousand Americans were dying every day from the pandemic.\n\n" +
+		"Across America, the pandemic is in retreat.\n"
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		t.Fatal(err)
 	}

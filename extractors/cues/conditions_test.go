@@ -160,7 +160,8 @@ func TestStateSettingNeedsOnlySentenceCodeOffsetsAndLabel(t *testing.T) {
 
 // A country's population ("Americans", "the American people") gives a sentence the
 // state setting only beside another country's (the codebook: a domestic pandemic is
-// nothing); its name or the adjective of its state gives it always.
+// nothing), and its name none inside a domestic phrase ("across America"); its name or
+// the adjective of its state elsewhere gives it always.
 func TestAPopulationAloneIsNoStateSetting(t *testing.T) {
 	fw := conditional("state", 0, "pandemic", "peace between")
 	cases := []struct {
@@ -176,6 +177,10 @@ func TestAPopulationAloneIsNoStateSetting(t *testing.T) {
 		{"Japan fought the pandemic with its neighbours.", true},
 		{"Saudi leaders discussed the pandemic.", true},
 		{"Americans thanked Japan for its help in the pandemic.", true},
+		// a country's name inside a domestic phrase is home too
+		{"Across America, the pandemic is in retreat.", false},
+		{"The pandemic ripped through every community in America.", false},
+		{"The pandemic ripped through every community in Japan.", true},
 	}
 	for _, c := range cases {
 		kept, _ := findIn(t, fw, c.text)

@@ -749,8 +749,30 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		n = int(toks[len(toks)-1].sentence) + 1
 	}
 	out := make([]uint8, n)
+	var home [][2]int // the byte spans of the domestic phrases found, in text order
+	for _, p := range m.settingPhrases {
+		for _, h := range hits[p.phrase] {
+			sent := toks[h.first].sentence
+			excluded := false
+			for _, ex := range p.excludes {
+				excluded = excluded || hitIn(ex, sent, hits, toks)
+			}
+			if !excluded {
+				out[sent] |= p.bit
+				if p.bit == hasDomestic {
+					home = append(home, [2]int{int(toks[h.first].start), int(toks[h.last-1].end)})
+				}
+			}
+		}
+	}
+	sort.Slice(home, func(i, j int) bool { return home[i][0] < home[j][0] })
+	longest := 0
+	for _, sp := range home {
+		longest = max(longest, sp[1]-sp[0])
+	}
 	// A sentence names a state with a country's name or an adjective of its state
-	// ("Saudi leaders"); a population ("Americans", "the American people") counts only
+	// ("Saudi leaders"), but not with a name inside a domestic phrase ("in America",
+	// "across America"); a population ("Americans", "the American people") counts only
 	// beside the population of another country ("peace between Palestinians and
 	// Israelis"), for "Americans were dying from COVID" is about home.
 	var population map[int]string // sentence -> the one country whose population it names
@@ -768,22 +790,24 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 			} else if other == e.ISO3 {
 				continue
 			}
+		} else if insideAny(home, longest, e.Start, e.End) {
+			continue
 		}
 		out[e.Sentence] |= hasState
 	}
-	for _, p := range m.settingPhrases {
-		for _, h := range hits[p.phrase] {
-			sent := toks[h.first].sentence
-			excluded := false
-			for _, ex := range p.excludes {
-				excluded = excluded || hitIn(ex, sent, hits, toks)
-			}
-			if !excluded {
-				out[sent] |= p.bit
-			}
+	return out
+}
+
+// insideAny reports whether [start, end) lies inside one of the spans (sorted by
+// start, none longer than longest).
+func insideAny(spans [][2]int, longest, start, end int) bool {
+	k := sort.Search(len(spans), func(k int) bool { return spans[k][0] > start })
+	for k--; k >= 0 && spans[k][0] >= start-longest; k-- {
+		if spans[k][1] >= end {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // settingPhrase is a phrase that gives a sentence a setting (its bit), unless the
