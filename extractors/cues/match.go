@@ -742,7 +742,8 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 
 // settings returns the setting bits of every sentence of the document: the
 // entities with a country code (a population only beside another country's, see
-// entities.NamesPopulation), the bodies and the international wording found.
+// entities.NamesPopulation, and no name inside a domestic phrase), the bodies, the
+// international and the domestic wording found (each unless its exclusions hold).
 func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uint8 {
 	n := len(doc.Annotation.Sentences)
 	if len(toks) > 0 && int(toks[len(toks)-1].sentence) >= n {
