@@ -243,3 +243,45 @@ func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
 		t.Errorf("wording without a list: %+v", ws)
 	}
 }
+
+// The word after a demonym comes from the document's tokens; offsets past the text
+// (a stale row) name no population.
+func TestNamesPopulationReadsTheNextToken(t *testing.T) {
+	text := "Americans, the American people, Swiss banks and an American-made car. [43% of American households](https://x) and the Fijian public.** Done."
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMatcher(conditional("state", 0, "car"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	toks := m.matchTokens(sc, text, ann)
+	at := func(word string, from int) (int, int) {
+		i := strings.Index(text[from:], word) + from
+		return i, i + len(word)
+	}
+	cases := []struct {
+		word string
+		from int
+		want bool
+	}{
+		{"Americans", 0, true},
+		{"American", 11, true},  // the American people
+		{"Swiss", 0, false},     // Swiss banks
+		{"American", 40, false}, // American-made
+		{"American", 75, true},  // households, though Markdown glues "](https" to it
+		{"Fijian", 0, true},     // public, though Markdown glues ".**" to it
+	}
+	for _, c := range cases {
+		start, end := at(c.word, c.from)
+		if got := namesPopulation(text, toks, entities.Entity{Start: start, End: end, Label: "NORP", ISO3: "USA"}); got != c.want {
+			t.Errorf("%q at %d: %v, want %v", c.word, start, got, c.want)
+		}
+	}
+	if namesPopulation(text, toks, entities.Entity{Start: len(text) - 3, End: len(text) + 9, Label: "NORP", ISO3: "USA"}) {
+		t.Error("offsets past the text name a population")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/entities"
@@ -781,7 +782,7 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n || out[e.Sentence]&hasState != 0 {
 			continue
 		}
-		if entities.NamesPopulation(doc.Text, e) {
+		if namesPopulation(doc.Text, toks, e) {
 			if population == nil {
 				population = map[int]string{}
 			}
@@ -797,6 +798,23 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		out[e.Sentence] |= hasState
 	}
 	return out
+}
+
+// namesPopulation reports whether entity e names a country's population (see
+// entities.NamesPopulation), reading the word after it from the document's tokens.
+func namesPopulation(text string, toks []matchToken, e entities.Entity) bool {
+	if e.Label != "NORP" || e.Start < 0 || e.End > len(text) || e.Start >= e.End {
+		return false // offsets past the text (a stale row) say nothing
+	}
+	next := ""
+	if k := sort.Search(len(toks), func(k int) bool { return int(toks[k].start) >= e.End }); k < len(toks) {
+		// its letters, without what Markdown glues to a token ("people.**", "households](")
+		next = toks[k].lower
+		if i := strings.IndexFunc(next, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+			next = next[:i]
+		}
+	}
+	return entities.NamesPopulation(e.Label, text[e.Start:e.End], next)
 }
 
 // insideAny reports whether [start, end) lies inside one of the spans (sorted by

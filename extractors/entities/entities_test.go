@@ -365,25 +365,24 @@ func TestResolveACountryNameAfterAnHonorificIsAPerson(t *testing.T) {
 	}
 }
 
-func TestNamesPopulationReadsOnlyOffsetsAndLabel(t *testing.T) {
-	text := "Americans, the American people, the Swiss, Swiss banks and an American-made car."
+func TestNamesPopulationIsAPluralDemonymOrOneBeforeAPopulationWord(t *testing.T) {
 	cases := []struct {
-		start, end int
-		label      string
-		want       bool
+		label, mention, next string
+		want                 bool
 	}{
-		{0, 9, "NORP", true},    // Americans
-		{15, 23, "NORP", true},  // American people
-		{36, 41, "NORP", false}, // the Swiss: no plural mark
-		{43, 48, "NORP", false}, // Swiss banks
-		{62, 70, "NORP", false}, // American-made
-		{0, 9, "GPE", false},    // only a demonym can name a population
-		{75, 90, "NORP", false}, // offsets past the text (a stale row) say nothing
+		{"NORP", "Americans", ",", true},
+		{"NORP", "American", "people", true},
+		{"NORP", "Fijian", "public", true},
+		{"NORP", "Swiss", ",", false},     // no plural mark
+		{"NORP", "Swiss", "banks", false}, // banks are no population
+		{"NORP", "American", "-", false},  // American-made
+		{"NORP", "Saudi", "leaders", false},
+		{"GPE", "Americans", "", false}, // only a demonym can name a population
+		{"NORP", "", "people", false},
 	}
 	for _, c := range cases {
-		e := Entity{Start: c.start, End: c.end, Label: c.label, ISO3: "USA"}
-		if got := NamesPopulation(text, e); got != c.want {
-			t.Errorf("%d:%d %s: %v, want %v", c.start, c.end, c.label, got, c.want)
+		if got := NamesPopulation(c.label, c.mention, c.next); got != c.want {
+			t.Errorf("%s %q before %q: %v, want %v", c.label, c.mention, c.next, got, c.want)
 		}
 	}
 }
