@@ -124,6 +124,21 @@ func (m *MetaPattern) Values(relPath string) map[string]Value {
 	return out
 }
 
+// AddTo puts the typed parts of relPath, d's file's path, into d.Meta (see Values):
+// file-name parts win over the file's own metadata of the same name. A nil pattern
+// adds nothing.
+func (m *MetaPattern) AddTo(d *Document, relPath string) {
+	if m == nil {
+		return
+	}
+	for k, v := range m.Values(relPath) {
+		if d.Meta == nil {
+			d.Meta = map[string]Value{}
+		}
+		d.Meta[k] = v
+	}
+}
+
 // Apply matches the pattern against the end of relPath ('/' separators) and returns the
 // fields it captured, or nil when the name does not match (not an error: a corpus may
 // hold files named otherwise).

@@ -71,6 +71,10 @@ type AnalyzerConfig struct {
 	Engine        annotate.Annotator // the annotation engine
 	Store         AnnotationStore    // annotations kept between runs, or nil
 	Version       string             // framealign's build, part of every row's analysis key
+	// Home says which country each document speaks for (see ParseHome: "" none, a
+	// country, or a metadata field such as "{country}"); part of the analysis key
+	// when given.
+	Home string
 }
 
 // Analyzer is the per-document work of framealign: it annotates a document (from the
@@ -92,6 +96,7 @@ type Analyzer struct {
 	refProfile []float64
 	refSHA     string
 	keys       analysisKeys
+	home       Home         // which country each document speaks for
 	calls      atomic.Int64 // documents the engine annotated
 }
 
@@ -154,11 +159,24 @@ func NewAnalyzer(ctx context.Context, cfg AnalyzerConfig) (*Analyzer, error) {
 		return nil, err
 	}
 	a.matcher, a.resolver, a.similarity, a.phrases = m, r, s, phr
+	if a.home, err = ParseHome(cfg.Home, r); err != nil {
+		if p, ok := <-first; ok {
+			a.release(p.ann)
+		}
+		return nil, fmt.Errorf("home: %w", err)
+	}
 	if ms, ok := cfg.Store.(MatchStore); ok {
 		a.dims, a.matchStore = newDimensions(cfg.Framework, m, cfg.Version), ms
 	}
 	base := sha256Hex(strings.Join([]string{a.refSHA, cfg.Version, s.Table().Version}, "\x00"))
-	a.keys = analysisKeys{base: base, analysis: sha256Hex(base + "\x00" + cfg.Framework.SHA256())}
+	analysis := base + "\x00" + cfg.Framework.SHA256()
+	if h := a.home.String(); h != "" {
+		// Who the documents speak for decides their matches, not their entities or
+		// similarity: a new --home re-scores, as a framework edit does. Without one
+		// the key is what it was before --home existed.
+		analysis += "\x00home\x00" + h
+	}
+	a.keys = analysisKeys{base: base, analysis: sha256Hex(analysis)}
 	if a.refProfile, err = a.profile(ctx, cfg.ReferenceText, pieces, first); err != nil {
 		return nil, fmt.Errorf("annotate the reference: %w", err)
 	}
@@ -411,6 +429,7 @@ type rowsBuilder struct {
 	a         *Analyzer
 	doc       corpus.Document
 	sha       string // the hex SHA-256 of doc's text
+	home      string // the ISO 3166 alpha-3 code of the country doc speaks for, or ""
 	prior     *Prior
 	out       *Rows
 	tokens    int
@@ -422,7 +441,7 @@ type rowsBuilder struct {
 }
 
 func (a *Analyzer) newRowsBuilder(doc corpus.Document, sha string, prior *Prior) *rowsBuilder {
-	b := &rowsBuilder{a: a, doc: doc, sha: sha, prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
+	b := &rowsBuilder{a: a, doc: doc, sha: sha, home: a.home.Of(doc), prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
 	if prior != nil {
 		b.actors = entities.SentenceActors(prior.Actors)
 	}
@@ -467,8 +486,9 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 		}
 	}
 
-	// Only the entities' sentences, country codes, offsets and labels count, which a prior analysis keeps.
-	matches := a.findMatches(b, cues.Document{Text: text, Annotation: ann, Entities: ents})
+	// Only the entities' sentences, country codes, offsets and labels count, which a
+	// prior analysis keeps, and the document's home, which the run gives.
+	matches := a.findMatches(b, cues.Document{Text: text, Annotation: ann, Entities: ents, Home: b.home})
 	out.Matches = slices.Grow(out.Matches, len(matches))
 	for _, m := range matches {
 		out.Matches = append(out.Matches, output.Match{
@@ -520,12 +540,22 @@ func (b *rowsBuilder) add(text string, off int, ann *annotate.Annotation) {
 // million one-line records would each add an entry to the cache).
 const minStoredTokens = 200
 
+// storedMatchesKey is what a document's matches are stored under: the hash of its text,
+// and the country it speaks for when known (the same text read from two homes
+// matches differently).
+func storedMatchesKey(sha, home string) string {
+	if home == "" {
+		return sha
+	}
+	return sha + "@" + home
+}
+
 // findMatches returns the cue matches of a piece of b's document: of a document
 // analysed whole, of minStoredTokens or more, through the matches stored by dimension
 // when the store keeps them (see dimcache.go), else found by the matcher.
 func (a *Analyzer) findMatches(b *rowsBuilder, doc cues.Document) []cues.Match {
 	if a.matchStore != nil && !long(b.doc.Text) && len(doc.Annotation.Tokens) >= minStoredTokens {
-		if matches, err := a.dims.find(a.matchStore, b.sha, doc); err == nil {
+		if matches, err := a.dims.find(a.matchStore, storedMatchesKey(b.sha, doc.Home), doc); err == nil {
 			return matches
 		}
 	}

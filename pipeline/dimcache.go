@@ -36,7 +36,8 @@ const dimKeyLen = 16
 type dimKey [dimKeyLen]byte
 
 // MatchStore keeps the cue matches of texts between runs, by content hash (the
-// pipeline's Cache). The Analyzer uses it when its AnnotationStore is one.
+// pipeline's Cache), followed by "@" and the document's home when it has one (see
+// storedMatchesKey). The Analyzer uses it when its AnnotationStore is one.
 type MatchStore interface {
 	GetMatches(contentSHA string) []byte
 	PutMatches(contentSHA string, entry []byte)

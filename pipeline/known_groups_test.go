@@ -20,13 +20,27 @@ func TestKnownGroupsOnTheCorpus(t *testing.T) {
 	}
 	cfg := testConfig(t, []string{corpusDir}, out)
 	cfg.Annotator = corpusTestAnnotator()
-	sum, err := Run(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
+	// The groups hold as run by default, and told each speech's delegation (run
+	// --home {country}: a delegation's own name then sets no sentence between states),
+	// which re-scores the same output.
+	for _, home := range []string{"", "{country}"} {
+		cfg.Home = home
+		sum, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Failed != 0 || sum.Documents != 1552 {
+			t.Errorf("--home %q: documents %d (want 1,551 speeches and the reference), failed %d", home, sum.Documents, sum.Failed)
+		}
+		knownGroups(t, out, "--home "+home)
 	}
-	if sum.Failed != 0 || sum.Documents != 1552 {
-		t.Errorf("documents %d (want 1,551 speeches and the reference), failed %d", sum.Documents, sum.Failed)
-	}
+}
+
+// knownGroups checks the known groups in out's documents table: every speech below the
+// reference, China above the United States in alignment and similarity, and among the
+// three most similar, in every session.
+func knownGroups(t *testing.T, out, step string) {
+	t.Helper()
 	docs := readTable[docRow](t, out, "documents.parquet")
 	type speech struct {
 		country    string
@@ -41,12 +55,12 @@ func TestKnownGroupsOnTheCorpus(t *testing.T) {
 			continue
 		}
 		if d.Year == nil || d.Country == nil {
-			t.Fatalf("%s has no year or country", d.DocID)
+			t.Fatalf("%s: %s has no year or country", step, d.DocID)
 		}
 		bySession[*d.Year] = append(bySession[*d.Year], speech{*d.Country, d.Alignment, d.Similarity})
 	}
 	if len(bySession) != 8 {
-		t.Fatalf("%d sessions, want 8", len(bySession))
+		t.Fatalf("%s: %d sessions, want 8", step, len(bySession))
 	}
 	years := make([]int64, 0, len(bySession))
 	for y := range bySession {
@@ -64,14 +78,14 @@ func TestKnownGroupsOnTheCorpus(t *testing.T) {
 				usa = &speeches[i]
 			}
 			if speeches[i].alignment >= ref.Alignment {
-				t.Errorf("%d: %s's alignment %.3f is not below the reference's %.3f", y, speeches[i].country, speeches[i].alignment, ref.Alignment)
+				t.Errorf("%s, %d: %s's alignment %.3f is not below the reference's %.3f", step, y, speeches[i].country, speeches[i].alignment, ref.Alignment)
 			}
 		}
 		if chn == nil || usa == nil {
-			t.Fatalf("%d: China or the United States missing", y)
+			t.Fatalf("%s, %d: China or the United States missing", step, y)
 		}
 		if chn.alignment <= usa.alignment || chn.similarity <= usa.similarity {
-			t.Errorf("%d: China alignment %.3f similarity %.3f, United States %.3f %.3f", y, chn.alignment, chn.similarity, usa.alignment, usa.similarity)
+			t.Errorf("%s, %d: China alignment %.3f similarity %.3f, United States %.3f %.3f", step, y, chn.alignment, chn.similarity, usa.alignment, usa.similarity)
 		}
 		rank := 1
 		for _, s := range speeches {
@@ -80,8 +94,8 @@ func TestKnownGroupsOnTheCorpus(t *testing.T) {
 			}
 		}
 		if rank > 3 {
-			t.Errorf("%d: China's speech ranks %d by similarity, want among the three most similar", y, rank)
+			t.Errorf("%s, %d: China's speech ranks %d by similarity, want among the three most similar", step, y, rank)
 		}
-		t.Logf("%d: CHN alignment %.3f similarity %.3f (rank %d of %d); USA %.3f %.3f", y, chn.alignment, chn.similarity, rank, len(speeches), usa.alignment, usa.similarity)
+		t.Logf("%s, %d: CHN alignment %.3f similarity %.3f (rank %d of %d); USA %.3f %.3f", step, y, chn.alignment, chn.similarity, rank, len(speeches), usa.alignment, usa.similarity)
 	}
 }

@@ -42,6 +42,7 @@ type Config struct {
 	FollowOutside bool                 // follow symbolic links that leave the corpus folders
 	Annotator     annotate.Annotator   // the annotation engine
 	Version       string               // framealign's version, part of what makes a row current
+	Home          string               // which country each document speaks for (see ParseHome), or ""
 	Progress      func(Progress)       // called from the writer as documents finish; may be nil
 }
 
@@ -217,7 +218,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 	ready := make(chan prepared, 1)
 	go func() {
 		a, err := NewAnalyzer(prepCtx, AnalyzerConfig{Framework: cfg.Framework, ReferenceText: cfg.ReferenceText,
-			Engine: cfg.Annotator, Store: store, Version: cfg.Version})
+			Engine: cfg.Annotator, Store: store, Version: cfg.Version, Home: cfg.Home})
 		ready <- prepared{a, err}
 	}()
 	prepWaited := false

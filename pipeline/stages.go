@@ -129,16 +129,9 @@ func (r *run) readFile(ctx context.Context, fi int, ids *idRegistry, send func(*
 		if reason := ids.claim(d.ID, fi, r.disc.Files); reason != "" {
 			return send(docErr(d, reason))
 		}
-		if r.cfg.MetaPattern != nil {
-			// File-name parts, typed by their form like any text value, win over the
-			// file's own metadata of the same name.
-			for k, v := range r.cfg.MetaPattern.Values(f.RelPath) {
-				if d.Meta == nil {
-					d.Meta = map[string]corpus.Value{}
-				}
-				d.Meta[k] = v
-			}
-		}
+		// File-name parts, typed by their form like any text value, win over the
+		// file's own metadata of the same name.
+		r.cfg.MetaPattern.AddTo(&d, f.RelPath)
 		it := r.newItem(d)
 		it.file, it.files = fi, fi
 		return send(it)

@@ -84,7 +84,7 @@ func sha256Hex(b []byte) string {
 
 // analyzer returns this process's Analyzer for sc, built once.
 func analyzer(ctx context.Context, sc SideConfig, engineName, version string) (*pipeline.Analyzer, error) {
-	key := sha256Hex(sc.FrameworkYAML) + sha256Hex([]byte(sc.ReferenceText)) + engineName + "\x00" + version
+	key := sha256Hex(sc.FrameworkYAML) + sha256Hex([]byte(sc.ReferenceText)) + engineName + "\x00" + version + "\x00" + sc.Home
 	analyzersMu.Lock()
 	ao, ok := analyzers[key]
 	if !ok {
@@ -104,7 +104,7 @@ func analyzer(ctx context.Context, sc SideConfig, engineName, version string) (*
 			return
 		}
 		ao.a, ao.err = pipeline.NewAnalyzer(ctx, pipeline.AnalyzerConfig{Framework: fw, ReferenceText: sc.ReferenceText,
-			Engine: engine, Version: version})
+			Engine: engine, Version: version, Home: sc.Home})
 	})
 	return ao.a, ao.err
 }

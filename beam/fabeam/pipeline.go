@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/framealign/framealign/corpus"
+	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/pipeline"
 )
@@ -24,6 +25,7 @@ type Config struct {
 	ReferenceName string   // with ReferenceText; both empty: the embedded reference article
 	ReferenceText string
 	MetaPattern   string // --meta-pattern
+	Home          string // --home: which country each document speaks for (see pipeline.ParseHome)
 	TextField     string // --text-field (default "text")
 	IDField       string // --id-field (default "id")
 	Sheet         string // --sheet
@@ -88,10 +90,19 @@ func Build(s beam.Scope, cfg Config) (Outputs, error) {
 			return Outputs{}, fmt.Errorf("--meta-pattern: %w", err)
 		}
 	}
+	if cfg.Home != "" {
+		r, err := entities.NewResolver()
+		if err != nil {
+			return Outputs{}, err
+		}
+		if _, err := pipeline.ParseHome(cfg.Home, r); err != nil {
+			return Outputs{}, fmt.Errorf("--home %w", err)
+		}
+	}
 
 	// What every worker needs once.
 	side := beam.Create(s.Scope("config"), SideConfig{FrameworkYAML: cfg.FrameworkYAML,
-		ReferenceName: cfg.ReferenceName, ReferenceText: cfg.ReferenceText})
+		ReferenceName: cfg.ReferenceName, ReferenceText: cfg.ReferenceText, Home: cfg.Home})
 
 	// Discover: every pattern listed through the file system of its scheme; the
 	// files are spread over the workers before they are read.

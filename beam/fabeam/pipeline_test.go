@@ -83,14 +83,14 @@ var fastEngine = func() func(t *testing.T) *fastprose.Engine {
 }()
 
 // runPipeline runs `framealign run`'s pipeline (pipeline.Run, as cmd/framealign
-// configures it) on roots.
-func runPipeline(t *testing.T, roots []string, metaPattern string) string {
+// configures it) on roots, told each document's home as --home is (or "").
+func runPipeline(t *testing.T, roots []string, metaPattern, home string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "run")
 	name, text := framework.DefaultReference()
 	cfg := pipeline.Config{Roots: roots, Out: out, Workers: 2, Framework: framework.Default(),
 		ReferenceName: name, ReferenceText: text, Annotator: fastEngine(t), Version: testVersion,
-		ReadOptions: corpus.Options{TextField: "text", IDField: "id", MaxBytes: corpus.DefaultMaxBytes}}
+		ReadOptions: corpus.Options{TextField: "text", IDField: "id", MaxBytes: corpus.DefaultMaxBytes}, Home: home}
 	if metaPattern != "" {
 		mp, err := corpus.ParseMetaPattern(metaPattern)
 		if err != nil {
@@ -128,7 +128,7 @@ func compare(t *testing.T, runOut, beamOut string, replace ...string) {
 // second time, as by a retried read: each appears once.
 func TestSmallCorpusMatchesRun(t *testing.T) {
 	dir := smallCorpus(t)
-	runOut := runPipeline(t, []string{dir}, "")
+	runOut := runPipeline(t, []string{dir}, "", "")
 	want := readRunIDs(t, runOut)
 	wantErrs := readRunErrors(t, runOut)
 	if len(wantErrs) < 6 {
@@ -190,18 +190,19 @@ func readRunErrors(t *testing.T, out string) []string {
 }
 
 // TestUNGDCSessionMatchesRun is the differential test of the issue: on a UN General
-// Debate session, with --meta-pattern's typed columns, every table of the Beam
-// pipeline on Prism has the rows of framealign run (order aside).
+// Debate session, with --meta-pattern's typed columns and each speech's delegation as
+// its --home, every table of the Beam pipeline on Prism has the rows of framealign run
+// (order aside).
 func TestUNGDCSessionMatchesRun(t *testing.T) {
 	session := testfiles.Shared("corpora", "ungdc", "Session 66 - 2011")
 	if _, err := os.Stat(session); err != nil {
 		t.Skip("shared UNGDC corpus not present:", err)
 	}
 	const pat = "{country}_{session}_{year}.txt"
-	runOut := runPipeline(t, []string{session}, pat)
+	runOut := runPipeline(t, []string{session}, pat, "{country}")
 	beamOut := filepath.Join(t.TempDir(), "beam")
 	p, s := beam.NewPipelineWithRoot()
-	if _, err := Build(s, Config{Inputs: []string{session}, Out: beamOut, MetaPattern: pat, Version: testVersion, Parallel: 2}); err != nil {
+	if _, err := Build(s, Config{Inputs: []string{session}, Out: beamOut, MetaPattern: pat, Home: "{country}", Version: testVersion, Parallel: 2}); err != nil {
 		t.Fatal(err)
 	}
 	ptest.RunAndValidate(t, p)
@@ -340,6 +341,7 @@ func TestBuildRefusesWhatRunRefuses(t *testing.T) {
 		"no such path":  {Inputs: []string{filepath.Join(dir, "missing")}, Out: dir},
 		"meta-pattern":  {Inputs: []string{dir}, Out: dir, MetaPattern: "{a}{b}.txt"},
 		"engine":        {Inputs: []string{dir}, Out: dir, Engine: "spacy"},
+		"home":          {Inputs: []string{dir}, Out: dir, Home: "Atlantis"},
 		"framework":     {Inputs: []string{dir}, Out: dir, FrameworkYAML: []byte("name: [")},
 		"no input":      {Out: dir},
 		"no out folder": {Inputs: []string{dir}},

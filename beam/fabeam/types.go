@@ -109,6 +109,7 @@ type SideConfig struct {
 	FrameworkYAML []byte
 	ReferenceName string
 	ReferenceText string
+	Home          string // --home, as pipeline.ParseHome reads it
 }
 
 // MetaSchema is the metadata of the whole corpus, counted (output.MetaStats) by a

@@ -19,6 +19,7 @@ import (
 	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/output"
+	"github.com/framealign/framealign/pipeline"
 )
 
 // concordCommand is `framealign concord`: a keyword-in-context list of where a cue (or
@@ -43,6 +44,8 @@ func concordCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "skip-gold", Usage: "leave out the documents of this gold `FILE` (its doc fields), to judge on text nobody labelled"},
 			&cli.StringFlag{Name: "engine", Destination: &o.Engine, Value: defaultEngine, Usage: "annotation engine: " + strings.Join(engineNames(), ", ")},
 			&cli.IntFlag{Name: "width", Destination: &o.Width, Value: 0, Usage: "characters of context on each side (0: the whole sentence)"},
+			&cli.StringFlag{Name: "home", Destination: &o.Home, Usage: "the country the documents speak for, as run --home takes it: a code or name (USA), or a metadata field such as {country} (with --meta-pattern)"},
+			&cli.StringFlag{Name: "meta-pattern", Destination: &o.MetaPattern, Usage: "turn file-name parts into metadata, as run does, e.g. '{country}_{session}_{year}.txt'"},
 		},
 		Action: func(c *cli.Context) error {
 			o.Paths, o.SkipGold, o.WindowSet = c.Args().Slice(), c.StringSlice("skip-gold"), c.IsSet("window")
@@ -53,20 +56,22 @@ func concordCommand() *cli.Command {
 
 // concordOptions are the settings of `framealign concord`, one field per flag.
 type concordOptions struct {
-	Paths     []string // corpus folders and files, or one output folder
-	Cue       string
-	Dimension string
-	Requires  string
-	Window    int
-	WindowSet bool // --window was given (0 is a window too)
-	Framework string
-	Sample    int
-	Seed      uint64
-	Vetoed    bool
-	Missed    bool // sentences the framework (or --dimension) does not count
-	SkipGold  []string
-	Engine    string
-	Width     int
+	Paths       []string // corpus folders and files, or one output folder
+	Cue         string
+	Dimension   string
+	Requires    string
+	Window      int
+	WindowSet   bool // --window was given (0 is a window too)
+	Framework   string
+	Sample      int
+	Seed        uint64
+	Vetoed      bool
+	Missed      bool // sentences the framework (or --dimension) does not count
+	SkipGold    []string
+	Engine      string
+	Width       int
+	Home        string // --home
+	MetaPattern string // --meta-pattern
 }
 
 // concordLine is one match in its sentence.
@@ -203,6 +208,16 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
+	home, err := pipeline.ParseHome(o.Home, resolver)
+	if err != nil {
+		return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
+	}
+	var mp *corpus.MetaPattern
+	if o.MetaPattern != "" {
+		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
+			return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
+		}
+	}
 	ann, err := newEngine(o.Engine)
 	if err != nil {
 		return nil, 0, err
@@ -237,7 +252,8 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 					if err != nil {
 						return err
 					}
-					doc := cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a)}
+					mp.AddTo(&d, files[i].RelPath)
+					doc := cues.Document{Text: d.Text, Annotation: a, Entities: resolver.Resolve(d.Text, a), Home: home.Of(d)}
 					kept, dropped := m.Find(doc, vetoed)
 					if vetoed {
 						kept = dropped

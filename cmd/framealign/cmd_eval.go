@@ -14,24 +14,28 @@ import (
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/cues"
+	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
+	"github.com/framealign/framealign/pipeline"
 
 	"github.com/urfave/cli/v2"
 )
 
 // evalOptions are the settings of `framealign eval`, one field per flag.
 type evalOptions struct {
-	Gold       []string // gold sentence files, scored one by one and pooled
-	Entities   string   // gold entity paragraphs
-	Framework  string
-	Engine     string
-	Half       string // "", tune or check
-	Halves     bool
-	Explain    bool
-	Dimensions []string // with Explain, only these
-	Verbose    bool
-	Corpus     []string  // corpus folders holding the gold's documents: read sentences in them
-	Warn       io.Writer // where a gold document that cannot be read is reported (stderr when nil)
+	Gold        []string // gold sentence files, scored one by one and pooled
+	Entities    string   // gold entity paragraphs
+	Framework   string
+	Engine      string
+	Half        string // "", tune or check
+	Halves      bool
+	Explain     bool
+	Dimensions  []string // with Explain, only these
+	Verbose     bool
+	Corpus      []string  // corpus folders holding the gold's documents: read sentences in them
+	Home        string    // with Corpus: which country each document speaks for, as run --home
+	MetaPattern string    // with Corpus: file-name metadata, as run --meta-pattern
+	Warn        io.Writer // where a gold document that cannot be read is reported (stderr when nil)
 }
 
 // evalCommand is `framealign eval`: score the framework's cues (--gold) or the entity
@@ -52,6 +56,8 @@ func evalCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "dimension", Usage: "with --explain, only these dimensions (`ID`)"},
 			&cli.BoolFlag{Name: "verbose", Destination: &o.Verbose, Usage: "also list every sentence where the cues and the labels disagree"},
 			&cli.StringSliceFlag{Name: "corpus", Usage: "read each gold sentence inside its document, found by the gold's doc field under this corpus `DIR` (repeat for several), as run reads it: the document annotated whole, its entities and a cue's window: around the sentence counted; a sentence whose document or text is not found is read alone, and counted"},
+			&cli.StringFlag{Name: "home", Destination: &o.Home, Usage: "with --corpus: the country the documents speak for, as run --home takes it (USA, or a metadata field such as {country})"},
+			&cli.StringFlag{Name: "meta-pattern", Destination: &o.MetaPattern, Usage: "with --corpus: turn file-name parts into metadata, as run does, e.g. '{country}_{session}_{year}.txt'"},
 		},
 		Action: func(c *cli.Context) error {
 			o.Gold, o.Dimensions, o.Corpus = c.StringSlice("gold"), c.StringSlice("dimension"), c.StringSlice("corpus")
@@ -104,12 +110,31 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
 	var docs cues.DocumentText
+	if (o.Home != "" || o.MetaPattern != "") && len(o.Corpus) == 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("--home and --meta-pattern need --corpus: a sentence read alone has no document to speak for")}
+	}
 	if len(o.Corpus) > 0 {
 		warn := o.Warn
 		if warn == nil {
 			warn = os.Stderr
 		}
-		if docs, err = goldDocuments(o.Corpus, warn); err != nil {
+		var home pipeline.Home
+		var mp *corpus.MetaPattern
+		if o.Home != "" {
+			r, err := entities.NewResolver()
+			if err != nil {
+				return err
+			}
+			if home, err = pipeline.ParseHome(o.Home, r); err != nil {
+				return &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
+			}
+		}
+		if o.MetaPattern != "" {
+			if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
+				return &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
+			}
+		}
+		if docs, err = goldDocuments(o.Corpus, home, mp, warn); err != nil {
 			return err
 		}
 	}
@@ -300,7 +325,10 @@ func aloneNote(s cues.SentenceEval) string {
 // folder that is statements-releases), or by a base name ("CHN_70_2015.txt") that one
 // file alone has. The text is what run reads of the file (its front matter off, its
 // encoding decoded).
-func goldDocuments(dirs []string, warn io.Writer) (cues.DocumentText, error) {
+//
+// Each document's home is what home gives it, reading its metadata and the parts of
+// its file name that mp (or nil) turns into metadata, as run does.
+func goldDocuments(dirs []string, home pipeline.Home, mp *corpus.MetaPattern, warn io.Writer) (cues.DocumentText, error) {
 	disc, err := corpus.Discover(dirs, corpus.DiscoverOptions{})
 	if err != nil {
 		return nil, err
@@ -311,12 +339,12 @@ func goldDocuments(dirs []string, warn io.Writer) (cues.DocumentText, error) {
 		byBase[base] = append(byBase[base], i)
 	}
 	type read struct {
-		text string
-		err  error
+		text, home string
+		err        error
 	}
 	var mu sync.Mutex
 	texts := map[int]read{}
-	return func(doc string) (string, error) {
+	return func(doc string) (string, string, error) {
 		doc = filepath.ToSlash(doc)
 		cands := byBase[filepath.Base(doc)]
 		pick := -1
@@ -331,17 +359,18 @@ func goldDocuments(dirs []string, warn io.Writer) (cues.DocumentText, error) {
 			pick = cands[0]
 		}
 		if pick < 0 {
-			return "", cues.ErrNoDocument
+			return "", "", cues.ErrNoDocument
 		}
 		mu.Lock()
 		r, ok := texts[pick]
 		mu.Unlock()
 		if ok {
-			return r.text, r.err
+			return r.text, r.home, r.err
 		}
 		_, r.err = corpus.Read(disc.Files[pick], corpus.Options{}, func(d corpus.Document) error {
 			if r.text == "" {
-				r.text = d.Text
+				mp.AddTo(&d, disc.Files[pick].RelPath)
+				r.text, r.home = d.Text, home.Of(d)
 			}
 			return nil
 		})
@@ -358,7 +387,7 @@ func goldDocuments(dirs []string, warn io.Writer) (cues.DocumentText, error) {
 		}
 		texts[pick] = r
 		mu.Unlock()
-		return r.text, r.err
+		return r.text, r.home, r.err
 	}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/internal/atomicfile"
 
@@ -34,6 +35,7 @@ type runOptions struct {
 	Framework   string
 	Reference   string
 	MetaPattern string
+	Home        string
 	TextField   string
 	IDField     string
 	Sheet       string
@@ -69,6 +71,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "framework", EnvVars: env("framework"), Destination: &o.Framework, Usage: "framework YAML file (default: the embedded new model of major-country relations)"},
 			&cli.StringFlag{Name: "reference", EnvVars: env("reference"), Destination: &o.Reference, Usage: "reference document to compare with (default: the embedded article)"},
 			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Destination: &o.MetaPattern, Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'"},
+			&cli.StringFlag{Name: "home", EnvVars: env("home"), Destination: &o.Home, Usage: "the country the documents speak for, whose own name then makes no sentence international: a code or name for all (USA, 'United States': a government's statements), or a metadata field naming each document's ('{country}' with --meta-pattern '{country}_{session}_{year}.txt')"},
 			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Destination: &o.TextField, Value: "text", Usage: "JSONL/CSV field holding the text"},
 			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Destination: &o.IDField, Value: "id", Usage: "JSONL/CSV field holding the document id"},
 			&cli.StringFlag{Name: "sheet", EnvVars: env("sheet"), Destination: &o.Sheet, Usage: "worksheet of .xlsx files to read (default: the first)"},
@@ -178,6 +181,15 @@ func (o runOptions) config() (pipeline.Config, error) {
 			return pipeline.Config{}, fmt.Errorf("--meta-pattern: %w", err)
 		}
 	}
+	if o.Home != "" {
+		r, err := entities.NewResolver()
+		if err != nil {
+			return pipeline.Config{}, err
+		}
+		if _, err := pipeline.ParseHome(o.Home, r); err != nil {
+			return pipeline.Config{}, fmt.Errorf("--home %w", err)
+		}
+	}
 	engine, err := newEngine(o.Engine)
 	if err != nil {
 		return pipeline.Config{}, err
@@ -186,7 +198,7 @@ func (o runOptions) config() (pipeline.Config, error) {
 		Roots: o.Corpus, Out: o.Out, Workers: o.Workers,
 		Framework: fw, ReferenceName: refName, ReferenceText: refText, MetaPattern: mp,
 		ReadOptions: readOpts,
-		Full:        o.Full, FollowOutside: o.FollowOut, Annotator: engine, Version: buildVersion(),
+		Full:        o.Full, FollowOutside: o.FollowOut, Annotator: engine, Version: buildVersion(), Home: o.Home,
 	}, nil
 }
 

@@ -15,6 +15,12 @@ import (
 // counted and the vetoed matches' texts, the vetoed with their vetoes.
 func findIn(t *testing.T, fw *framework.Framework, text string) (kept, vetoed []string) {
 	t.Helper()
+	return findInHome(t, fw, text, "")
+}
+
+// findInHome is findIn for a document that speaks for home (an ISO3 code, or "").
+func findInHome(t *testing.T, fw *framework.Framework, text, home string) (kept, vetoed []string) {
+	t.Helper()
 	m, err := NewMatcher(fw)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +33,7 @@ func findIn(t *testing.T, fw *framework.Framework, text string) (kept, vetoed []
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, vs := m.Find(Document{Text: text, Annotation: ann, Entities: r.Resolve(text, ann)}, true)
+	ms, vs := m.Find(Document{Text: text, Annotation: ann, Entities: r.Resolve(text, ann), Home: home}, true)
 	for _, x := range ms {
 		if text[x.Start:x.End] == "" {
 			t.Errorf("empty match %+v", x)
@@ -186,6 +192,37 @@ func TestAPopulationAloneIsNoStateSetting(t *testing.T) {
 		kept, _ := findIn(t, fw, c.text)
 		if got := len(kept) > 0; got != c.counts {
 			t.Errorf("%q: counted %v (%q), want %v", c.text, got, kept, c.counts)
+		}
+	}
+}
+
+// In a document whose home is known, the home country's own name and adjective give
+// no state setting, as its population gives none: "the United States" in a White
+// House text is home. Another country named beside it still gives the setting, and a
+// document of another home reads the same name as a state.
+func TestAHomeNameIsNoStateSetting(t *testing.T) {
+	fw := conditional("state", 0, "pandemic", "talks with")
+	cases := []struct {
+		text, home string
+		counts     bool
+	}{
+		{"The United States fought the pandemic.", "", true},
+		{"The United States fought the pandemic.", "USA", false},
+		{"American hospitals fought the pandemic.", "USA", false},
+		{"The United States fought the pandemic.", "JPN", true},
+		{"The United States and Japan fought the pandemic together.", "USA", true},
+		{"Americans and Canadians fought the pandemic together.", "USA", true},
+		{"China held talks with the United States.", "CHN", true},
+		{"China held talks with its provinces.", "CHN", false},
+		{"China held talks with its provinces.", "", true},
+	}
+	for _, c := range cases {
+		kept, vetoed := findInHome(t, fw, c.text, c.home)
+		if got := len(kept) > 0; got != c.counts {
+			t.Errorf("%q at home %q: counted %v (%q), want %v", c.text, c.home, got, kept, c.counts)
+		}
+		if !c.counts && len(vetoed) == 0 {
+			t.Errorf("%q at home %q: the match the condition removed is not listed as vetoed", c.text, c.home)
 		}
 	}
 }

@@ -203,9 +203,10 @@ func predicted(fw *framework.Framework, matches []Match) []string {
 }
 
 // DocumentText returns the text that a run analyses of the document a gold sentence's
-// doc field names; ErrNoDocument when there is no such document, or why the document
-// found cannot be read.
-type DocumentText func(doc string) (string, error)
+// doc field names, and the ISO 3166 alpha-3 code of the country the document speaks
+// for as the run is told it (run --home; "" when unknown); ErrNoDocument when there is
+// no such document, or why the document found cannot be read.
+type DocumentText func(doc string) (text, home string, err error)
 
 // ErrNoDocument is DocumentText's error for a document it does not have.
 var ErrNoDocument = errors.New("document not found")
@@ -247,9 +248,9 @@ func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framewor
 			results[i] = r
 			return err
 		}
-		text, err := "", ErrNoDocument
+		text, home, err := "", "", ErrNoDocument
 		if order[k] != "" {
-			text, err = docs(order[k])
+			text, home, err = docs(order[k])
 		}
 		if err != nil {
 			why := AloneUnreadable
@@ -267,7 +268,7 @@ func EvaluateInDocuments(ctx context.Context, sents []GoldSentence, fw *framewor
 		if err != nil {
 			return fmt.Errorf("annotate gold document %s: %w", order[k], err)
 		}
-		matches, vetoed := m.Find(Document{Text: text, Annotation: ann, Entities: resolver.Resolve(text, ann)}, true)
+		matches, vetoed := m.Find(Document{Text: text, Annotation: ann, Entities: resolver.Resolve(text, ann), Home: home}, true)
 		loc := &locator{text: text}
 		for _, i := range idx {
 			start, end, found := loc.locate(sents[i].Text)

@@ -84,13 +84,13 @@ func TestEvaluateInDocumentsReadsSentencesWhereARunReadsThem(t *testing.T) {
 		{ID: "s3", Doc: "missing.txt", Text: "Mutual respect, said nobody.", Labels: []string{"respect"}},
 		{ID: "s4", Doc: "two.md", Text: "A sentence that two.md does not hold at all.", Labels: nil},
 	}
-	lookup := func(doc string) (string, error) {
+	lookup := func(doc string) (string, string, error) {
 		for k, v := range docs {
 			if doc == k || len(doc) > len(k) && doc[len(doc)-len(k)-1:] == "/"+k {
-				return v, nil
+				return v, "", nil
 			}
 		}
-		return "", ErrNoDocument
+		return "", "", ErrNoDocument
 	}
 	ann := testannotate.Engine()
 	inDoc, err := EvaluateInDocuments(context.Background(), gold, fw, ann, lookup)

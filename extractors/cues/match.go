@@ -38,6 +38,11 @@ type Document struct {
 	Text       string
 	Annotation *annotate.Annotation
 	Entities   []entities.Entity
+	// Home is the ISO 3166 alpha-3 code of the country the text speaks for (a
+	// government's own statements, a delegation's speech), or "" when unknown. Its
+	// name gives no sentence the setting "state": "the United States will lead the
+	// fight against COVID" in a White House text is about home.
+	Home string
 }
 
 // Matcher finds a framework's cues in annotated documents. It compiles every cue once
@@ -751,7 +756,7 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		n = int(toks[len(toks)-1].sentence) + 1
 	}
 	out := make([]uint8, n)
-	var home [][2]int // the byte spans of the domestic phrases found, in text order
+	var domestic [][2]int // the byte spans of the domestic phrases found, in text order
 	for _, p := range m.settingPhrases {
 		for _, h := range hits[p.phrase] {
 			sent := toks[h.first].sentence
@@ -762,21 +767,23 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 			if !excluded {
 				out[sent] |= p.bit
 				if p.bit == hasDomestic {
-					home = append(home, [2]int{int(toks[h.first].start), int(toks[h.last-1].end)})
+					domestic = append(domestic, [2]int{int(toks[h.first].start), int(toks[h.last-1].end)})
 				}
 			}
 		}
 	}
-	sort.Slice(home, func(i, j int) bool { return home[i][0] < home[j][0] })
+	sort.Slice(domestic, func(i, j int) bool { return domestic[i][0] < domestic[j][0] })
 	longest := 0
-	for _, sp := range home {
+	for _, sp := range domestic {
 		longest = max(longest, sp[1]-sp[0])
 	}
 	// A sentence names a state with a country's name or an adjective of its state
 	// ("Saudi leaders"), but not with a name inside a domestic phrase ("in America",
 	// "across America"); a population ("Americans", "the American people") counts only
 	// beside the population of another country ("peace between Palestinians and
-	// Israelis"), for "Americans were dying from COVID" is about home.
+	// Israelis"), for "Americans were dying from COVID" is about home. When the
+	// document's home is known, its own name and adjective count no more than its
+	// population does.
 	var population map[int]string // sentence -> the one country whose population it names
 	for _, e := range doc.Entities {
 		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n || out[e.Sentence]&hasState != 0 {
@@ -792,7 +799,7 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 			} else if other == e.ISO3 {
 				continue
 			}
-		} else if insideAny(home, longest, e.Start, e.End) {
+		} else if e.ISO3 == doc.Home || insideAny(domestic, longest, e.Start, e.End) {
 			continue
 		}
 		out[e.Sentence] |= hasState

@@ -59,6 +59,7 @@ type Resolver struct {
 	// ("Georgia"), read as the state in a document naming one of usStates (lexicon.csv).
 	usHomonyms map[string]bool
 	usStates   map[string][][]string // each state's name as words, by its first word
+	codes      map[string]bool       // the ISO 3166 alpha-3 codes of the states
 }
 
 // Resolve returns the entities of text, sorted by Start. ann is prose's annotation of

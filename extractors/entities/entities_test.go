@@ -386,3 +386,24 @@ func TestNamesPopulationIsAPluralDemonymOrOneBeforeAPopulationWord(t *testing.T)
 		}
 	}
 }
+
+// Country reads what a user gives as a document's home (run --home, a file name's
+// {country}): a state's code in any case, or its name written whole, with or without
+// "the". A body, a territory, a city or a name it does not know has no code.
+func TestCountryReadsACodeOrAName(t *testing.T) {
+	r, err := NewResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for value, want := range map[string]string{
+		"CHN": "CHN", "usa": "USA", " GBR ": "GBR",
+		"United States": "USA", "the United States": "USA", "United States of America": "USA",
+		"china": "CHN", "Côte d'Ivoire": "CIV", "Bosnia and Herzegovina": "BIH",
+		"EU": "", "European Union": "", "Puerto Rico": "", "Beijing": "", "Atlantis": "", "": "", "United": "",
+		"XYZ": "",
+	} {
+		if got := r.Country(value); got != want {
+			t.Errorf("Country(%q) = %q, want %q", value, got, want)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func NewResolver() (*Resolver, error) { return loadResolver() }
 func loadResolver() (*Resolver, error) {
 	r := &Resolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},
 		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{},
-		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}}
+		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}, codes: map[string]bool{}}
 
 	// Order matters: the first entry for a name wins, so hand-kept country names
 	// (canonical spellings) come before ISO's, states before bodies and peoples, and
@@ -59,6 +59,9 @@ func loadResolver() (*Resolver, error) {
 	for _, row := range countries {
 		iso3, st, name, common := row[0], row[1], row[2], row[4]
 		status[iso3] = st
+		if st != "territory" {
+			r.codes[iso3] = true
+		}
 		if canonical[iso3] == "" {
 			canonical[iso3] = firstNonEmpty(common, name)
 		}
@@ -181,6 +184,31 @@ func loadResolver() (*Resolver, error) {
 		r.common[w] = true
 	}
 	return r, nil
+}
+
+// Country returns the ISO 3166 alpha-3 code of the state value names, or "": value is
+// a code ("CHN", "usa") or a name the gazetteer knows, written whole ("China", "the
+// United States", "United States of America"; any case). A territory, a body or a
+// city has no code.
+func (r *Resolver) Country(value string) string {
+	value = strings.TrimSpace(value)
+	if up := strings.ToUpper(value); len(up) == 3 && r.codes[up] {
+		return up
+	}
+	ws := splitWords(value)
+	if len(ws) > 0 && ws[0].key == "the" {
+		ws = ws[1:]
+	}
+	n := r.root
+	for _, w := range ws {
+		if n = n.next[w.key]; n == nil {
+			return ""
+		}
+	}
+	if n.entry == nil || n.entry.label != "GPE" {
+		return ""
+	}
+	return n.entry.iso3
 }
 
 // add puts a name into the trie under its lowercased words, without a leading "the"

@@ -132,6 +132,7 @@ func newApp() *cli.App {
 			&cli.StringFlag{Name: "framework", EnvVars: env("framework"), Usage: "framework YAML file (default: the embedded new model of major-country relations)", Category: cat},
 			&cli.StringFlag{Name: "reference", EnvVars: env("reference"), Usage: "reference document to compare with (default: the embedded article)", Category: cat},
 			&cli.StringFlag{Name: "meta-pattern", EnvVars: env("meta-pattern"), Usage: "turn file-name parts into columns, e.g. '{country}_{session}_{year}.txt'", Category: cat},
+			&cli.StringFlag{Name: "home", EnvVars: env("home"), Usage: "the country the documents speak for, as framealign run --home takes it: a code or name (USA), or a metadata field ('{country}')", Category: cat},
 			&cli.StringFlag{Name: "text-field", EnvVars: env("text-field"), Value: "text", Usage: "JSONL/CSV field holding the text", Category: cat},
 			&cli.StringFlag{Name: "id-field", EnvVars: env("id-field"), Value: "id", Usage: "JSONL/CSV field holding the document id", Category: cat},
 			&cli.StringFlag{Name: "sheet", EnvVars: env("sheet"), Usage: "worksheet of .xlsx files to read (default: the first)", Category: cat},
@@ -204,7 +205,7 @@ func run(c *cli.Context, inProcess bool) error {
 		version = buildVersion()
 	}
 	cfg := fabeam.Config{Inputs: c.Args().Slice(), MaxDepth: c.Int("max-depth"), Out: c.String("out"),
-		MetaPattern: c.String("meta-pattern"), TextField: c.String("text-field"), IDField: c.String("id-field"),
+		MetaPattern: c.String("meta-pattern"), Home: c.String("home"), TextField: c.String("text-field"), IDField: c.String("id-field"),
 		Sheet: c.String("sheet"), MaxBytes: c.Int64("max-bytes"), Engine: c.String("engine"), Parallel: parallel, Version: version}
 	if p := c.String("framework"); p != "" {
 		b, err := os.ReadFile(p)
