@@ -33,8 +33,8 @@ type evalOptions struct {
 	Dimensions  []string // with Explain, only these
 	Verbose     bool
 	Corpus      []string  // corpus folders holding the gold's documents: read sentences in them
-	Home        string    // with Corpus: which country each document speaks for, as run --home
-	MetaPattern string    // with Corpus: file-name metadata, as run --meta-pattern
+	Home        string    // which country each sentence's document speaks for, as run --home
+	MetaPattern string    // file-name metadata of the doc fields (or documents), as run --meta-pattern
 	Warn        io.Writer // where a gold document that cannot be read is reported (stderr when nil)
 }
 
@@ -56,8 +56,8 @@ func evalCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "dimension", Usage: "with --explain, only these dimensions (`ID`)"},
 			&cli.BoolFlag{Name: "verbose", Destination: &o.Verbose, Usage: "also list every sentence where the cues and the labels disagree"},
 			&cli.StringSliceFlag{Name: "corpus", Usage: "read each gold sentence inside its document, found by the gold's doc field under this corpus `DIR` (repeat for several), as run reads it: the document annotated whole, its entities and a cue's window: around the sentence counted; a sentence whose document or text is not found is read alone, and counted"},
-			&cli.StringFlag{Name: "home", Destination: &o.Home, Usage: "with --corpus: the country the documents speak for, as run --home takes it (USA, or a metadata field such as {country})"},
-			&cli.StringFlag{Name: "meta-pattern", Destination: &o.MetaPattern, Usage: "with --corpus: turn file-name parts into metadata, as run does, e.g. '{country}_{session}_{year}.txt'"},
+			&cli.StringFlag{Name: "home", Destination: &o.Home, Usage: "the country the gold's documents speak for, as run --home takes it (USA, or a metadata field such as {country}: with --meta-pattern, read from each sentence's doc field)"},
+			&cli.StringFlag{Name: "meta-pattern", Destination: &o.MetaPattern, Usage: "turn the file-name parts of each sentence's doc field (with --corpus, of its document's file) into metadata, as run does, e.g. '{country}_{session}_{year}.txt'"},
 		},
 		Action: func(c *cli.Context) error {
 			o.Gold, o.Dimensions, o.Corpus = c.StringSlice("gold"), c.StringSlice("dimension"), c.StringSlice("corpus")
@@ -110,29 +110,26 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
 	var docs cues.DocumentText
-	if (o.Home != "" || o.MetaPattern != "") && len(o.Corpus) == 0 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("--home and --meta-pattern need --corpus: a sentence read alone has no document to speak for")}
+	var home pipeline.Home
+	var mp *corpus.MetaPattern
+	if o.Home != "" {
+		r, err := entities.NewResolver()
+		if err != nil {
+			return err
+		}
+		if home, err = pipeline.ParseHome(o.Home, r); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
+		}
+	}
+	if o.MetaPattern != "" {
+		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
+		}
 	}
 	if len(o.Corpus) > 0 {
 		warn := o.Warn
 		if warn == nil {
 			warn = os.Stderr
-		}
-		var home pipeline.Home
-		var mp *corpus.MetaPattern
-		if o.Home != "" {
-			r, err := entities.NewResolver()
-			if err != nil {
-				return err
-			}
-			if home, err = pipeline.ParseHome(o.Home, r); err != nil {
-				return &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
-			}
-		}
-		if o.MetaPattern != "" {
-			if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
-				return &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
-			}
 		}
 		if docs, err = goldDocuments(o.Corpus, home, mp, warn); err != nil {
 			return err
@@ -153,6 +150,15 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 				}
 			}
 			sents = kept
+		}
+		if o.Home != "" {
+			// A sentence read alone speaks for its document's home too: the rule read
+			// on the metadata its doc field's file name gives (--meta-pattern).
+			for i := range sents {
+				d := corpus.Document{}
+				mp.AddTo(&d, sents[i].Doc)
+				sents[i].Home = home.Of(d)
+			}
 		}
 		var rep *cues.Report
 		if docs != nil {

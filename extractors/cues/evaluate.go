@@ -26,6 +26,9 @@ type GoldSentence struct {
 	Sentence int      `json:"sentence"`
 	Text     string   `json:"text"`
 	Labels   []string `json:"labels"`
+	// Home is the ISO 3166 alpha-3 code of the country the sentence's document speaks
+	// for, as eval --home gives it (not read from the gold file); "" when unknown.
+	Home string `json:"-"`
 }
 
 // DimensionEval is how well the cues of one dimension find it in the gold sentences.
@@ -187,7 +190,7 @@ func evaluateAlone(ctx context.Context, g GoldSentence, fw *framework.Framework,
 	if err != nil {
 		return SentenceEval{Gold: g}, fmt.Errorf("annotate gold %s: %w", g.ID, err)
 	}
-	matches, vetoed := m.Find(Document{Text: g.Text, Annotation: ann, Entities: resolver.Resolve(g.Text, ann)}, true)
+	matches, vetoed := m.Find(Document{Text: g.Text, Annotation: ann, Entities: resolver.Resolve(g.Text, ann), Home: g.Home}, true)
 	return SentenceEval{Gold: g, Matches: matches, Vetoed: vetoed, Text: g.Text, Predicted: predicted(fw, matches)}, nil
 }
 
