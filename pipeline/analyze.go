@@ -97,7 +97,56 @@ type Analyzer struct {
 	refSHA     string
 	keys       analysisKeys
 	home       Home         // which country each document speaks for
+	homes      homeCounts   // with a field rule: the documents analysed with a home and without
 	calls      atomic.Int64 // documents the engine annotated
+}
+
+// homeCounts counts, under a --home field rule, the documents analysed whose field
+// named a state and those whose did not, with the values that named none.
+type homeCounts struct {
+	mu            sync.Mutex
+	with, without int
+	unknown       map[string]int // field value ("" when missing) -> documents
+}
+
+// HomeCounts returns, under a --home field rule ("{country}"), how many documents the
+// Analyzer analysed with a home and without one, and the field's values that named no
+// state (the most frequent first, "" for a missing field). Under another rule, zeros.
+func (a *Analyzer) HomeCounts() (with, without int, unknown []string) {
+	c := &a.homes
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for v := range c.unknown {
+		unknown = append(unknown, v)
+	}
+	sort.Slice(unknown, func(i, j int) bool {
+		if c.unknown[unknown[i]] != c.unknown[unknown[j]] {
+			return c.unknown[unknown[i]] > c.unknown[unknown[j]]
+		}
+		return unknown[i] < unknown[j]
+	})
+	return c.with, c.without, unknown
+}
+
+// homeOf is doc's home under the Analyzer's rule, counted (see HomeCounts).
+func (a *Analyzer) homeOf(doc corpus.Document) string {
+	home := a.home.Of(doc)
+	if a.home.Field() == "" || isReferenceID(doc.ID) {
+		return home
+	}
+	c := &a.homes
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if home != "" {
+		c.with++
+		return home
+	}
+	c.without++
+	if c.unknown == nil {
+		c.unknown = map[string]int{}
+	}
+	c.unknown[doc.Meta[a.home.Field()].Text]++
+	return home
 }
 
 // analysisKeys identify what produced a document's rows: base, the reference and
@@ -441,7 +490,7 @@ type rowsBuilder struct {
 }
 
 func (a *Analyzer) newRowsBuilder(doc corpus.Document, sha string, prior *Prior) *rowsBuilder {
-	b := &rowsBuilder{a: a, doc: doc, sha: sha, home: a.home.Of(doc), prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
+	b := &rowsBuilder{a: a, doc: doc, sha: sha, home: a.homeOf(doc), prior: prior, out: &Rows{Document: a.documentRowOf(doc, sha)}}
 	if prior != nil {
 		b.actors = entities.SentenceActors(prior.Actors)
 	}

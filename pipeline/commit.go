@@ -24,6 +24,8 @@ func (r *run) commit(ctx context.Context) (*Summary, error) {
 	sum.Documents = r.docs.n
 	sum.AnnotatorCalls = r.analyzer.Calls()
 	sum.DimensionsMatched, sum.DimensionsReused = r.analyzer.DimensionMatches()
+	sum.HomeField = r.analyzer.home.Field()
+	sum.HomeWith, sum.HomeWithout, sum.HomeUnknown = r.analyzer.HomeCounts()
 	sort.SliceStable(r.errors, func(i, j int) bool {
 		if r.errors[i].Source != r.errors[j].Source {
 			return r.errors[i].Source < r.errors[j].Source

@@ -84,6 +84,10 @@ func TestARunToldTheHomeCountsItsNameAsHome(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A delegation that is no state: read without a home, and said so in the summary.
+	if err := os.WriteFile(filepath.Join(root, "EU_79_2024.txt"), []byte("The European Union stands with Ukraine.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "out")
 	cfg := testConfig(t, []string{root}, out) // its --meta-pattern is {country}_{session}_{year}.txt
 	pandemics := func(step string, want map[string][]string) {
@@ -103,18 +107,27 @@ func TestARunToldTheHomeCountsItsNameAsHome(t *testing.T) {
 	pandemics("no home", everywhere)
 
 	for _, step := range []struct {
-		home string
-		want map[string][]string
+		home        string
+		want        map[string][]string
+		with, witho int // the summary's documents with a home and without, under a field rule
 	}{
-		{"{country}", map[string][]string{"USA_79_2024.txt": {"1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}},
-		{"USA", map[string][]string{"USA_79_2024.txt": {"1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}},
-		{"JPN", map[string][]string{"USA_79_2024.txt": {"0:pandemic", "1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}},
-		{"", everywhere},
+		{"{country}", map[string][]string{"USA_79_2024.txt": {"1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}, 2, 1},
+		{"USA", map[string][]string{"USA_79_2024.txt": {"1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}, 0, 0},
+		{"JPN", map[string][]string{"USA_79_2024.txt": {"0:pandemic", "1:pandemic"}, "JPN_79_2024.txt": {"0:pandemic"}}, 0, 0},
+		{"", everywhere, 0, 0},
 	} {
 		cfg.Home = step.home
 		sum := mustRun(t, cfg)
-		if sum.Changed != 2 || sum.AnnotatorCalls != 0 {
-			t.Errorf("--home %q: changed %d, annotated %d; want both documents re-scored, none annotated", step.home, sum.Changed, sum.AnnotatorCalls)
+		if sum.Changed != 3 || sum.AnnotatorCalls != 0 {
+			t.Errorf("--home %q: changed %d, annotated %d; want the three documents re-scored, none annotated", step.home, sum.Changed, sum.AnnotatorCalls)
+		}
+		var unknown []string
+		if step.witho > 0 {
+			unknown = []string{"EU"}
+		}
+		if sum.HomeWith != step.with || sum.HomeWithout != step.witho || !reflect.DeepEqual(sum.HomeUnknown, unknown) {
+			t.Errorf("--home %q: summary with %d, without %d, unknown %q; want %d, %d, %q", step.home,
+				sum.HomeWith, sum.HomeWithout, sum.HomeUnknown, step.with, step.witho, unknown)
 		}
 		pandemics("--home "+step.home, step.want)
 		assertSameAsFullRun(t, cfg, out, "--home "+step.home, nil)

@@ -75,9 +75,16 @@ type Summary struct {
 	// the number of further keys, beyond output.MaxMetaColumns, whose values are in
 	// its meta_extra column.
 	MetaColumns, MetaExtraKeys int
-	Elapsed                    time.Duration
-	Out                        string
-	Tables                     []string
+	// HomeField is the metadata field of a --home field rule ("country" for
+	// "{country}"), else ""; HomeWith and HomeWithout count the documents analysed
+	// whose field named a state and those whose did not, HomeUnknown the values that
+	// named none (most frequent first; "" for a missing field).
+	HomeField             string
+	HomeWith, HomeWithout int
+	HomeUnknown           []string
+	Elapsed               time.Duration
+	Out                   string
+	Tables                []string
 	// Notices are things the user should know that are no document's fault: a
 	// damaged annotation cache set aside, the output folder found inside the corpus.
 	Notices []string

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -274,6 +275,26 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	if s.DimensionsReused > 0 {
 		fmt.Fprintf(w, "  cue matches: %d (document, dimension) pairs matched, %d read from the cache (their dimension is unchanged)\n",
 			s.DimensionsMatched, s.DimensionsReused)
+	}
+	if s.HomeField != "" && s.HomeWith+s.HomeWithout > 0 {
+		fmt.Fprintf(w, "  home (--home {%s}): %d documents analysed with one, %d without", s.HomeField, s.HomeWith, s.HomeWithout)
+		if len(s.HomeUnknown) > 0 {
+			vals := make([]string, 0, 5)
+			for _, v := range s.HomeUnknown[:min(5, len(s.HomeUnknown))] {
+				if v == "" {
+					v = "(no " + s.HomeField + ")"
+				} else {
+					v = strconv.Quote(v)
+				}
+				vals = append(vals, v)
+			}
+			more := ""
+			if len(s.HomeUnknown) > 5 {
+				more = fmt.Sprintf(" and %d more", len(s.HomeUnknown)-5)
+			}
+			fmt.Fprintf(w, " (%s names no state: %s%s)", s.HomeField, strings.Join(vals, ", "), more)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  tables: %s\n", strings.Join(s.Tables, ", "))
 	if s.MetaExtraKeys > 0 {
