@@ -281,6 +281,52 @@ func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
 	}
 }
 
+// An exclusion's word in -ing or -ed is compared on its lemma: when that is another
+// word ("housing": "house", "used": "use"), the exclusion silently holds for it too, and
+// framework check says so, on the exclusion's line, once per word. A wildcard (the
+// spelling), the lemma among the alternatives (the family meant), or a lemma that is
+// no word ("trafficking": "traffick") is not warned about.
+func TestLintWarnsAboutAnExclusionReadAsAnotherWord(t *testing.T) {
+	src := "name: x\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    cues:\n" +
+		"      - crisis -\"housing\"\n" + // line 7
+		"      - nuclear -\"used nuclear\" -\"used|spent fuel\"\n" + // line 8
+		"      - crisis -\"housing*\" -\"human trafficking\"\n" + // line 9
+		"    exclude:\n" +
+		"      - \"[NATO|G7] meet|meeting|meetings\"\n" + // line 11
+		"      - \"[NATO|G7] briefing\"\n" // line 12
+	fw, problems := framework.Parse([]byte(src))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	ws, err := Lint(context.Background(), fw, testannotate.Engine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[int][]string{}
+	for _, w := range ws {
+		lines[w.Line] = append(lines[w.Line], w.Message)
+	}
+	want := map[int][]string{
+		7:  {`reads "housing" as its lemma "house", so it also holds for "house"`},
+		8:  {`reads "used" as its lemma "use", so it also holds for "use nuclear"`},
+		12: {`reads "briefing" as its lemma "brief", so it also holds for "nato brief"`},
+	}
+	if len(lines) != len(want) {
+		t.Errorf("warnings on lines %v, want on 7, 8 and 12: %+v", lines, ws)
+	}
+	for line, subs := range want {
+		if len(lines[line]) != len(subs) {
+			t.Errorf("line %d: %d warnings %q, want %d (one per word, whatever the readings)", line, len(lines[line]), lines[line], len(subs))
+			continue
+		}
+		for i, sub := range subs {
+			if !strings.Contains(lines[line][i], sub) || !strings.Contains(lines[line][i], "* to exclude that spelling only") {
+				t.Errorf("line %d: %q, want %q and the wildcard advice", line, lines[line][i], sub)
+			}
+		}
+	}
+}
+
 // The word after a demonym comes from the document's tokens; offsets past the text
 // (a stale row) name no population.
 func TestNamesPopulationReadsTheNextToken(t *testing.T) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
+	"github.com/framealign/framealign/extractors/words"
 	"github.com/framealign/framealign/framework"
 )
 
@@ -32,6 +34,10 @@ var functionWords = map[string]bool{
 //   - alternatives of single words next to other function words ("each other|one
 //     another" reads each, other or one, another): a multi-word alternative is
 //     written [each other|one another];
+//   - an exclusion's word in -ing or -ed whose lemma is another common word
+//     (-"housing" is read "house" and holds for every "White House"; -"used nuclear"
+//     holds for "threats to use nuclear weapons"), unless the lemma is among the
+//     word's alternatives (meet|meeting: the family is meant);
 //   - a condition that asks for wording in a framework without international_wording.
 //
 // The framework must have parsed without problems.
@@ -40,6 +46,7 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 	warn := func(line int, format string, args ...any) {
 		out = append(out, framework.Problem{Line: line, Message: "warning: " + fmt.Sprintf(format, args...)})
 	}
+	trapSaid := map[string]bool{} // the (item, word) pairs whose lemma trap was reported
 	lineOf := func(lines []int, i int) int {
 		if i < len(lines) {
 			return lines[i]
@@ -90,6 +97,23 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 				if len(t.Alternatives) > 1 && !t.Optional && splitsFixedPhrase(terms, ti) {
 					warn(it.line, "%s %q: | joins single words, so %q means one of %s at that place; for alternatives of several words write [each other|one another]",
 						it.what, it.src, alternativesString(t), strings.Join(alternativeWords(t), ", "))
+				}
+			}
+		}
+		// An exclusion's word in -ing or -ed is compared on its lemma, another common
+		// word: -"housing" holds for every "House", -"used nuclear" for "use nuclear".
+		excls := c.Excludes
+		if it.what == "exclude" {
+			excls = c.Variants
+		}
+		for _, terms := range excls {
+			for ti, t := range terms {
+				for _, w := range t.Alternatives {
+					if lemma := words.Lemma(w.Text); lemmaTrap(w, lemma) && !hasAlternative(t, lemma) && !trapSaid[it.src+"\x00"+w.Text] {
+						trapSaid[it.src+"\x00"+w.Text] = true // once per word of an item, whatever its readings
+						warn(it.line, "%s %q: the exclusion %q reads %q as its lemma %q, so it also holds for %q (and its other forms); write %s* to exclude that spelling only",
+							it.what, it.src, phraseWith(terms, ti, w.Text), w.Text, lemma, phraseWith(terms, ti, lemma), w.Text)
+					}
 				}
 			}
 		}
@@ -144,6 +168,56 @@ func missingLists(fw *framework.Framework, cond *framework.Condition) []string {
 		}
 	}
 	return out
+}
+
+// lemmaTrap reports whether w, a word compared on its lemma, ends in -ing or -ed and
+// has for lemma another word of the corpus's vocabulary ("housing": "house"; "used":
+// "use"), not a mere stem ("trafficking": "traffick").
+func lemmaTrap(w framework.Word, lemma string) bool {
+	return !w.Prefix && w.Exact == "" && lemma != w.Text &&
+		(strings.HasSuffix(w.Text, "ing") || strings.HasSuffix(w.Text, "ed")) && commonWord(lemma)
+}
+
+var (
+	commonOnce sync.Once
+	common     map[string]bool
+)
+
+// commonWord reports whether w is one of the words the UN corpus writes in lower case.
+func commonWord(w string) bool {
+	commonOnce.Do(func() {
+		common = map[string]bool{}
+		for _, c := range words.Common() {
+			common[c] = true
+		}
+	})
+	return common[w]
+}
+
+// hasAlternative reports whether t has the word w among its alternatives: an author
+// who writes meet|meeting means every form of "meet".
+func hasAlternative(t framework.Term, w string) bool {
+	for _, a := range t.Alternatives {
+		if a.Text == w && !a.Prefix {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseWith is a phrase written out with word at term ti and each other term's first
+// alternative ("nato meeting").
+func phraseWith(terms []framework.Term, ti int, word string) string {
+	var ws []string
+	for i, t := range terms {
+		switch {
+		case i == ti:
+			ws = append(ws, word)
+		case len(t.Alternatives) > 0:
+			ws = append(ws, t.Alternatives[0].Text)
+		}
+	}
+	return strings.Join(ws, " ")
 }
 
 func exclusionHint(c *framework.Cue, what string) string {
