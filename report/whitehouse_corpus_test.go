@@ -18,7 +18,7 @@ import (
 
 // TestWhiteHouseCorpusChartsByMonth runs every White House statement of
 // ../shared/corpora/whitehouse/statements-releases, as the README's scheduled-rerun
-// section does: every file becomes a documents row, `date` is a DATE column and
+// section does (--home USA): every file becomes a documents row, `date` is a DATE column and
 // `published_time` a TIMESTAMP one, and the report's time charts, drawn in headless
 // Chromium, have a point for each month the statements cover. Set
 // FRAMEALIGN_CORPUS_TESTS=1 to run it (.ci/run does).
@@ -52,7 +52,7 @@ func TestWhiteHouseCorpusChartsByMonth(t *testing.T) {
 		Roots: []string{dir}, Out: outDir, Workers: 2, Framework: framework.Default(),
 		ReferenceName: name, ReferenceText: text,
 		ReadOptions: corpus.Options{TextField: "text", IDField: "id", MaxBytes: corpus.DefaultMaxBytes},
-		Version:     "test", Annotator: testannotate.Engine(),
+		Version:     "test", Annotator: testannotate.Engine(), Home: "USA",
 	})
 	if err != nil {
 		t.Fatal(err)
