@@ -101,6 +101,9 @@ func runConcord(o concordOptions, stdout, stderr io.Writer) error {
 		if o.Missed {
 			return &exitError{code: exitFailure, err: fmt.Errorf("--missed needs a corpus: an output folder keeps only the sentences that matched")}
 		}
+		if o.Home != "" || o.MetaPattern != "" {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--home and --meta-pattern need a corpus: an output folder's matches were counted by its run's --home")}
+		}
 		lines, docs, err = concordOutput(o)
 	} else {
 		lines, docs, err = concordCorpus(o, stderr)

@@ -239,6 +239,13 @@ func TestEvalAndConcordReadTheHomeAsRunDoes(t *testing.T) {
 	if err != nil || !strings.Contains(out, "1 matches in 1 of 2 documents") || !strings.Contains(out, "GHA_66_2011.txt#0") {
 		t.Errorf("concord --home {country}: %v\n%s", err, out)
 	}
+	runOut := filepath.Join(t.TempDir(), "out")
+	if _, err := runFrameworkApp(t, "run", "-q", "--out", runOut, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runFrameworkApp(t, "concord", "--dimension", "global_challenges", "--home", "Kenya", runOut); err == nil || !strings.Contains(err.Error(), "need a corpus") {
+		t.Errorf("concord --home on an output folder: %v, want an error", err)
+	}
 	if _, err := runFrameworkApp(t, "concord", "--dimension", "global_challenges", "--home", "Atlantis", dir); err == nil || !strings.Contains(err.Error(), "names no state") {
 		t.Errorf("concord --home Atlantis: %v, want an error", err)
 	}
