@@ -23,11 +23,18 @@ type Home struct {
 }
 
 // ParseHome reads a --home value: "" (none), "{field}", or a country's code or name,
-// which must name a state the gazetteer knows.
+// which must name a state the gazetteer knows. r reads the countries; nil makes one
+// (a few milliseconds: for a command checking its flags).
 func ParseHome(spec string, r *entities.Resolver) (Home, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
 		return Home{}, nil
+	}
+	if r == nil {
+		var err error
+		if r, err = entities.NewResolver(); err != nil {
+			return Home{}, err
+		}
 	}
 	if strings.HasPrefix(spec, "{") && strings.HasSuffix(spec, "}") {
 		field := strings.TrimSpace(spec[1 : len(spec)-1])

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/framealign/framealign/corpus"
-	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/pipeline"
 )
@@ -90,14 +89,8 @@ func Build(s beam.Scope, cfg Config) (Outputs, error) {
 			return Outputs{}, fmt.Errorf("--meta-pattern: %w", err)
 		}
 	}
-	if cfg.Home != "" {
-		r, err := entities.NewResolver()
-		if err != nil {
-			return Outputs{}, err
-		}
-		if _, err := pipeline.ParseHome(cfg.Home, r); err != nil {
-			return Outputs{}, fmt.Errorf("--home %w", err)
-		}
+	if _, err := pipeline.ParseHome(cfg.Home, nil); err != nil {
+		return Outputs{}, fmt.Errorf("--home %w", err)
 	}
 
 	// What every worker needs once.

@@ -215,11 +215,9 @@ func concordCorpus(o concordOptions, stderr io.Writer) ([]concordLine, int, erro
 	if err != nil {
 		return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
 	}
-	var mp *corpus.MetaPattern
-	if o.MetaPattern != "" {
-		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
-			return nil, 0, &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
-		}
+	mp, err := parseMetaPattern(o.MetaPattern)
+	if err != nil {
+		return nil, 0, &exitError{code: exitFailure, err: err}
 	}
 	ann, err := newEngine(o.Engine)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/framealign/framealign/corpus"
 	"github.com/framealign/framealign/extractors/cues"
-	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/pipeline"
 
@@ -110,21 +109,13 @@ func evalDimensions(o evalOptions, out io.Writer) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--half %q: choose tune or check", half)}
 	}
 	var docs cues.DocumentText
-	var home pipeline.Home
-	var mp *corpus.MetaPattern
-	if o.Home != "" {
-		r, err := entities.NewResolver()
-		if err != nil {
-			return err
-		}
-		if home, err = pipeline.ParseHome(o.Home, r); err != nil {
-			return &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
-		}
+	home, err := pipeline.ParseHome(o.Home, nil)
+	if err != nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("--home %w", err)}
 	}
-	if o.MetaPattern != "" {
-		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
-			return &exitError{code: exitFailure, err: fmt.Errorf("--meta-pattern: %w", err)}
-		}
+	mp, err := parseMetaPattern(o.MetaPattern)
+	if err != nil {
+		return &exitError{code: exitFailure, err: err}
 	}
 	if len(o.Corpus) > 0 {
 		warn := o.Warn

@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/framealign/framealign/extractors/entities"
 	"github.com/framealign/framealign/framework"
 	"github.com/framealign/framealign/internal/atomicfile"
 
@@ -176,20 +175,12 @@ func (o runOptions) config() (pipeline.Config, error) {
 		}
 		refName, refText = filepath.Base(o.Reference), doc.Text
 	}
-	var mp *corpus.MetaPattern
-	if o.MetaPattern != "" {
-		if mp, err = corpus.ParseMetaPattern(o.MetaPattern); err != nil {
-			return pipeline.Config{}, fmt.Errorf("--meta-pattern: %w", err)
-		}
+	mp, err := parseMetaPattern(o.MetaPattern)
+	if err != nil {
+		return pipeline.Config{}, err
 	}
-	if o.Home != "" {
-		r, err := entities.NewResolver()
-		if err != nil {
-			return pipeline.Config{}, err
-		}
-		if _, err := pipeline.ParseHome(o.Home, r); err != nil {
-			return pipeline.Config{}, fmt.Errorf("--home %w", err)
-		}
+	if _, err := pipeline.ParseHome(o.Home, nil); err != nil {
+		return pipeline.Config{}, fmt.Errorf("--home %w", err)
 	}
 	engine, err := newEngine(o.Engine)
 	if err != nil {
@@ -201,6 +192,19 @@ func (o runOptions) config() (pipeline.Config, error) {
 		ReadOptions: readOpts,
 		Full:        o.Full, FollowOutside: o.FollowOut, Annotator: engine, Version: buildVersion(), Home: o.Home,
 	}, nil
+}
+
+// parseMetaPattern reads a --meta-pattern value (run's, eval's and concord's); nil
+// for none.
+func parseMetaPattern(p string) (*corpus.MetaPattern, error) {
+	if p == "" {
+		return nil, nil
+	}
+	mp, err := corpus.ParseMetaPattern(p)
+	if err != nil {
+		return nil, fmt.Errorf("--meta-pattern: %w", err)
+	}
+	return mp, nil
 }
 
 // startProfiles starts the CPU profile and arranges the memory profile the flags ask

@@ -255,9 +255,9 @@ func TestHalfRule(t *testing.T) {
 	}
 }
 
-func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
-	src := "name: x\ninternational_wording: [global]\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    cues:\n" +
-		"      - won't\n      - The Council\n      - peace -\"peace\"\n      - respect sovereignty\n      - pandemic @wording\n"
+// lintSource parses a framework and returns it with Lint's warnings.
+func lintSource(t *testing.T, src string) (*framework.Framework, []framework.Problem) {
+	t.Helper()
 	fw, problems := framework.Parse([]byte(src))
 	if len(problems) > 0 {
 		t.Fatal(problems)
@@ -266,6 +266,13 @@ func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fw, ws
+}
+
+func TestLintWarnsAboutCuesThatCannotMatch(t *testing.T) {
+	src := "name: x\ninternational_wording: [global]\ndimensions:\n  - id: a\n    group: framing\n    label: A\n    cues:\n" +
+		"      - won't\n      - The Council\n      - peace -\"peace\"\n      - respect sovereignty\n      - pandemic @wording\n"
+	fw, ws := lintSource(t, src)
 	lines := map[int]string{}
 	for _, w := range ws {
 		lines[w.Line] += w.Message
@@ -294,14 +301,7 @@ func TestLintWarnsAboutAnExclusionReadAsAnotherWord(t *testing.T) {
 		"    exclude:\n" +
 		"      - \"[NATO|G7] meet|meeting|meetings\"\n" + // line 11
 		"      - \"[NATO|G7] briefing\"\n" // line 12
-	fw, problems := framework.Parse([]byte(src))
-	if len(problems) > 0 {
-		t.Fatal(problems)
-	}
-	ws, err := Lint(context.Background(), fw, testannotate.Engine())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ws := lintSource(t, src)
 	lines := map[int][]string{}
 	for _, w := range ws {
 		lines[w.Line] = append(lines[w.Line], w.Message)

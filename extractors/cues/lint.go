@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/words"
@@ -175,23 +174,7 @@ func missingLists(fw *framework.Framework, cond *framework.Condition) []string {
 // "use"), not a mere stem ("trafficking": "traffick").
 func lemmaTrap(w framework.Word, lemma string) bool {
 	return !w.Prefix && w.Exact == "" && lemma != w.Text &&
-		(strings.HasSuffix(w.Text, "ing") || strings.HasSuffix(w.Text, "ed")) && commonWord(lemma)
-}
-
-var (
-	commonOnce sync.Once
-	common     map[string]bool
-)
-
-// commonWord reports whether w is one of the words the UN corpus writes in lower case.
-func commonWord(w string) bool {
-	commonOnce.Do(func() {
-		common = map[string]bool{}
-		for _, c := range words.Common() {
-			common[c] = true
-		}
-	})
-	return common[w]
+		(strings.HasSuffix(w.Text, "ing") || strings.HasSuffix(w.Text, "ed")) && words.IsCommon(lemma)
 }
 
 // hasAlternative reports whether t has the word w among its alternatives: an author

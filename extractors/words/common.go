@@ -26,3 +26,14 @@ var Common = sync.OnceValue(func() []string {
 	}
 	return list
 })
+
+var commonSet = sync.OnceValue(func() map[string]bool {
+	set := make(map[string]bool, len(Common()))
+	for _, w := range Common() {
+		set[w] = true
+	}
+	return set
+})
+
+// IsCommon reports whether w (lower case) is one of Common's words.
+func IsCommon(w string) bool { return commonSet()[w] }
