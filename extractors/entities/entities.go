@@ -49,6 +49,9 @@ type Resolver struct {
 	// "of" ("Islamic Republic of"), honorifics the words always followed by a
 	// person's name ("Mr."); all from lexicon.csv.
 	stateForms, stateModifiers, honorifics map[string]bool
+	// surnameTitles are the titles that also end a person's name ("Martin Luther
+	// King"), never cut from its end (lexicon.csv).
+	surnameTitles map[string]bool
 	// placeHeads are the org heads whose name may end in where the body works
 	// ("Mission on Myanmar"), from lexicon.csv.
 	placeHeads map[string]bool
@@ -84,7 +87,7 @@ func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
 		if e == nil {
 			// No gazetteer name starts here: a run of capitalised words ending in a
 			// body's head word is a body ("Lehman Brothers", "Nusra Front").
-			if s, runEnd := r.orgRun(words, i); runEnd > s+1 {
+			if s, runEnd := r.orgRun(words, i, false); runEnd > s+1 {
 				take(i, runEnd)
 				ents = append(ents, r.entity(text, words, s, runEnd, "ORG", "", "", ctx))
 				i = runEnd
@@ -93,7 +96,7 @@ func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
 			i++
 			continue
 		}
-		if s, runEnd := r.orgRun(words, end); runEnd > end && (e.label != "ORG" || s == end) {
+		if s, runEnd := r.orgRun(words, end, e.label == "GPE" && e.iso3 == ""); runEnd > end && (e.label != "ORG" || s == end) {
 			// A people or place opening a body's name is part of it: "Argentine
 			// Israelite Mutual Association"; so is a body whose organ it is: "United
 			// Nations Interim Force in Lebanon", "European Union Training Mission in Mali".
@@ -122,7 +125,122 @@ func (r *Resolver) Resolve(text string, ann *annotate.Annotation) []Entity {
 	ents = append(ents, r.fromProse(text, words, taken, ann, ctx)...)
 	ents = append(ents, r.honorificPersons(text, words, taken, ents, ctx)...)
 	sort.SliceStable(ents, func(a, b int) bool { return ents[a].Start < ents[b].Start })
-	return ents
+	return r.joinInitials(text, words, ents, ctx)
+}
+
+// joinInitials makes one person of a name written with an initial, which prose cuts
+// at the initial's full stop ("David F" and "Hamilton") or misses ("Florence Y. Pan"):
+// capitalised words, an initial and its stop, and capitalised words again, within one
+// sentence and one line (or wrapped prose), are a person when prose saw a person in
+// them or the first word is one the corpus never writes in lower case. Persons so
+// reached are merged in; a place or body, a title or a determiner ends the name.
+// ents must be sorted by Start; the result is too.
+func (r *Resolver) joinInitials(text string, words []word, ents []Entity, ctx *wordContext) []Entity {
+	owner := map[int]int{} // word index -> the entity holding it
+	for k, e := range ents {
+		i, end := ctx.wordSpan(e.Start, e.End)
+		for w := i; w < end; w++ {
+			owner[w] = k
+		}
+	}
+	person := func(k int) (held, isPerson bool) {
+		o, ok := owner[k]
+		return ok, ok && ents[o].Label == "PERSON"
+	}
+	// initialAt reports whether words[k] is an initial and its stop, and no place's
+	// or body's ("U.S.").
+	initialAt := func(k int) bool {
+		if k < 0 || k+1 >= len(words) || !words[k].alnum || !words[k].upper || utf8.RuneCountInString(words[k].text) != 1 ||
+			words[k+1].text != "." || words[k+1].start != words[k].end {
+			return false
+		}
+		held, isPerson := person(k)
+		return !held || isPerson
+	}
+	// nameWord reports whether words[k] may be part of a name in sentence sent: a
+	// capitalised word that no place or body holds, no title, determiner or non-name.
+	nameWord := func(k, sent int) bool {
+		if k < 0 || k >= len(words) || ctx.sentence[k] != sent {
+			return false
+		}
+		w := words[k]
+		if !w.alnum || !w.upper || w.digit || r.titles[w.text] || r.notNames[w.text] || r.determiners[w.text] || r.heads[w.text] || r.orgHeads[w.text] {
+			return false
+		}
+		held, isPerson := person(k)
+		return !held || isPerson
+	}
+	var added []Entity
+	drop := make([]bool, len(ents))
+	for k := 0; k < len(words); k++ {
+		if !initialAt(k) || initialAt(k-2) {
+			continue // a chain of initials is read from its first
+		}
+		sent := ctx.sentence[k]
+		if words[k].text == "H" && initialAt(k+2) && words[k+2].text == "E" && words[k+2].start == words[k+1].end {
+			k += 3 // "H.E." (His or Her Excellency) is a title, not initials
+			continue
+		}
+		s := k
+		for s > 0 && s > k-3 && nameWord(s-1, sent) {
+			s--
+		}
+		e := k + 2
+		for e < len(words) && e < k+12 && initialAt(e) && ctx.sentence[e] == sent {
+			e += 2 // "George H. W. Bush", "S.A.M.S. Kibria"
+		}
+		initials, surname := (e-k)/2, e
+		for e < len(words) && e < surname+4 {
+			if nameWord(e, sent) && (e == surname || !r.common[words[e].key]) {
+				// The surname may be a word written in lower case too ("Baker"),
+				// not what follows it ("David M. Rubenstein Senior Fellow").
+				e++
+				continue
+			}
+			if e > surname && words[e].key == "-" && e+1 < len(words) && words[e+1].alnum && ctx.sentence[e+1] == sent &&
+				words[e].start == words[e-1].end && words[e+1].start == words[e].end {
+				e += 2 // "Muhammad-Bande", "Al-Bashir"
+				continue
+			}
+			break
+		}
+		if e == surname || (s == k && initials == 1 && e-surname < 2) {
+			// Nothing after the stops; a lone initial in front needs two names after
+			// it ("J. Robert Oppenheimer").
+			continue
+		}
+		seen := false // prose saw a person in these words
+		for w := s; w < e; w++ {
+			if _, isPerson := person(w); isPerson {
+				seen = true
+			}
+		}
+		if !seen && (s == k || r.common[words[s].key]) {
+			k = e - 1
+			continue
+		}
+		if crossesLine(text, words[s].start, words[e-1].end) && !wrappedLine(text, words[s].start) {
+			continue
+		}
+		for w := s; w < e; w++ {
+			if o, ok := owner[w]; ok {
+				drop[o] = true
+			}
+		}
+		added = append(added, r.entity(text, words, s, e, "PERSON", "", "", ctx))
+		k = e - 1
+	}
+	if len(added) == 0 {
+		return ents
+	}
+	out := added
+	for k, e := range ents {
+		if !drop[k] {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Start < out[b].Start })
+	return out
 }
 
 // afterHonorific reports whether words[i] follows an honorific ("Dr. Jordan").
@@ -199,8 +317,10 @@ func (r *Resolver) namesSomethingElse(words []word, i, end int, e *gazEntry) boo
 // Security Council" is left to the gazetteer while "Arakan Rohingya Salvation Army"
 // is one body, and needs a word the corpus never writes in lower case, so "Advisory
 // Commission" or "National Assembly" (which body?) are not taken, unless the name
-// goes on to say where the body works ("Fact-Finding Mission on Myanmar").
-func (r *Resolver) orgRun(words []word, from int) (start, end int) {
+// goes on to say where the body works ("Fact-Finding Mission on Myanmar"). After a
+// subnational place (named), the place is that word: "Florida Education
+// Association", "Delaware Heritage Commission".
+func (r *Resolver) orgRun(words []word, from int, named bool) (start, end int) {
 	start, end = from, from
 	// At most 8 leading articles and titles, as the run itself: orgRun is asked at
 	// every word, and a text of nothing but "a a a ..." would otherwise cost the
@@ -208,7 +328,10 @@ func (r *Resolver) orgRun(words []word, from int) (start, end int) {
 	for start < len(words) && start < from+8 && words[start].alnum && (r.determiners[words[start].text] || r.titles[words[start].text]) {
 		start++
 	}
-	rare := 0      // words of the run the corpus never writes in lower case
+	rare := 0 // words of the run the corpus never writes in lower case
+	if named {
+		rare = 1
+	}
 	content := 0   // words of the run
 	lastHead := -1 // the last head word of the run
 	headContent := 0
@@ -367,8 +490,10 @@ func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annot
 		for i < end && (!words[i].alnum || r.titles[words[i].text] || r.determiners[words[i].text]) {
 			i++
 		}
-		for end > i && (!words[end-1].alnum || (words[end-1].text == "s" && end-2 >= i && words[end-2].text == "'")) {
-			if words[end-1].text == "s" {
+		// A person's name does not end in a title: what prose calls the person
+		// "State Director" or "State Executive Director" is an office.
+		for end > i && (!words[end-1].alnum || (words[end-1].text == "s" && end-2 >= i && words[end-2].key == "'") || (label == "PERSON" && r.titles[words[end-1].text] && !r.surnameTitles[words[end-1].text])) {
+			if words[end-1].text == "s" && end-2 >= i && words[end-2].key == "'" {
 				end--
 			}
 			end--
@@ -420,6 +545,11 @@ func (r *Resolver) looksLikeName(words []word, i, end int, label string, ctx *wo
 		return false
 	}
 	last := words[end-1].text
+	if label == "PERSON" && end-i > 1 && utf8.RuneCountInString(last) == 1 && words[end-1].upper && !isRoman(last) {
+		// "Vitamin D", "Plan B", or a name cut at its initial that joinInitials
+		// could not mend: no person's name ends in an initial.
+		return false
+	}
 	if r.heads[last] {
 		// "Kainaki II Declaration", "National Food Distribution Program": a document,
 		// meeting or programme, not a person or body.

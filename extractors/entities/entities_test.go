@@ -3,6 +3,7 @@ package entities
 import (
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -405,5 +406,80 @@ func TestCountryReadsACodeOrAName(t *testing.T) {
 		if got := r.Country(value); got != want {
 			t.Errorf("Country(%q) = %q, want %q", value, got, want)
 		}
+	}
+}
+
+// slicesBack fails the test for an entity whose offsets do not give its text.
+func slicesBack(t *testing.T, text string, ents []Entity) {
+	t.Helper()
+	for _, e := range ents {
+		if text[e.Start:e.End] != e.Text {
+			t.Errorf("%q at %d:%d slices to %q", e.Text, e.Start, e.End, text[e.Start:e.End])
+		}
+	}
+}
+
+func TestResolveUSStatesArePlacesWithoutACode(t *testing.T) {
+	// A White House list of appointments, hard-wrapped as the statements are.
+	text := "-   Patricia Dominguez, State Director, Rural Development, New Mexico\n" +
+		"-   Jonas Moya, State Executive Director, Farm Service Agency, New\n    Mexico\n" +
+		"-   Dr. Timothy Boring, State Executive Director, Farm Service Agency,\n    Michigan\n\n" +
+		"She taught at Beiger Elementary School and led the Florida Education Association for a decade.\n"
+	ents := resolveText(t, text)
+	slicesBack(t, text, ents)
+	states := map[string]int{}
+	for _, e := range ents {
+		if e.ISO3 == "MEX" {
+			t.Errorf("%q at %d reads as Mexico", e.Text, e.Start)
+		}
+		if e.Label == "PERSON" && strings.Contains(e.Text, "Director") {
+			t.Errorf("the office %q is a PERSON", e.Text)
+		}
+		if e.Label == "GPE" && e.ISO3 == "" {
+			states[e.Canonical]++
+		}
+	}
+	if states["New Mexico"] != 2 || states["Michigan"] != 1 {
+		t.Errorf("U.S. states as GPEs without a code: %v, want New Mexico 2 (one across the wrap), Michigan 1; all: %+v", states, ents)
+	}
+	for _, name := range []string{"Beiger Elementary School", "Florida Education Association"} {
+		if m := mentionsOf(ents, name); len(m) != 1 || m[0].Label != "ORG" {
+			t.Errorf("%s: %+v, want one ORG", name, m)
+		}
+	}
+	for _, name := range []string{"Patricia Dominguez", "Jonas Moya", "Timothy Boring"} {
+		if m := mentionsOf(ents, name); len(m) != 1 || m[0].Label != "PERSON" {
+			t.Errorf("%s: %+v, want one PERSON", name, m)
+		}
+	}
+}
+
+func TestResolveJoinsANameCutAtItsInitial(t *testing.T) {
+	text := "Florence Y. Pan, of the District of Columbia, to be United States Circuit Judge, vice David F. Hamilton, retiring. " +
+		"We remember George H. W. Bush and J. Robert Oppenheimer. " +
+		"I congratulate H.E. Volkan Bozkir and welcome President Omer Hassan A. Al-Bashir and David M. Rubenstein Senior Fellow Ann Lee. " +
+		"We honour leaders including Dr. Martin Luther King, John Lewis, and Rosa Parks. Plan B. Health care is next."
+	ents := resolveText(t, text)
+	slicesBack(t, text, ents)
+	var persons []string
+	for _, e := range ents {
+		if e.Label == "PERSON" {
+			persons = append(persons, e.Text)
+		}
+	}
+	want := []string{"Florence Y. Pan", "David F. Hamilton", "George H. W. Bush", "J. Robert Oppenheimer",
+		"Volkan Bozkir", "Omer Hassan A. Al-Bashir", "David M. Rubenstein", "Martin Luther King"}
+	for _, w := range want {
+		if !slices.Contains(persons, w) {
+			t.Errorf("no PERSON %q; persons: %q", w, persons)
+		}
+	}
+	for _, p := range persons {
+		if strings.HasPrefix(p, "H.E") || p == "Plan B" || p == "David F" || p == "Hamilton" {
+			t.Errorf("PERSON %q: a title, a plan or half a name", p)
+		}
+	}
+	if dc := mentionsOf(ents, "District of Columbia"); len(dc) != 1 || dc[0].Label != "GPE" || dc[0].ISO3 != "" {
+		t.Errorf("District of Columbia: %+v, want one GPE without a code", dc)
 	}
 }

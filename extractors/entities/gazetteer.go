@@ -36,7 +36,7 @@ func NewResolver() (*Resolver, error) { return loadResolver() }
 func loadResolver() (*Resolver, error) {
 	r := &Resolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},
 		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{},
-		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}, codes: map[string]bool{}}
+		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, surnameTitles: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}, codes: map[string]bool{}}
 
 	// Order matters: the first entry for a name wins, so hand-kept country names
 	// (canonical spellings) come before ISO's, states before bodies and peoples, and
@@ -157,6 +157,8 @@ func loadResolver() (*Resolver, error) {
 			r.heads[row[1]] = true
 		case "title":
 			r.titles[row[1]] = true
+		case "surname_title":
+			r.surnameTitles[row[1]] = true
 		case "org_head":
 			r.orgHeads[row[1]] = true
 		case "not_name":
@@ -174,6 +176,9 @@ func loadResolver() (*Resolver, error) {
 		case "us_state":
 			name := strings.Fields(row[1])
 			r.usStates[name[0]] = append(r.usStates[name[0]], name)
+			// The state is a GPE without a code, as a subnational unit is: "New
+			// Mexico" is not Mexico, "Michigan" no person. A name read earlier wins.
+			r.add(row[1], &gazEntry{label: "GPE", canonical: row[1]})
 		case "us_state_homonym":
 			r.usHomonyms[row[1]] = true
 		default:
