@@ -486,6 +486,16 @@ func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annot
 			// common words on this kind of text; the gazetteer covers the real ones.
 			continue
 		}
+		if label == "PERSON" {
+			// An honorific inside is where the name starts: "Joint Special
+			// Representative Mr. Lakhdar Brahimi".
+			for k := end - 2; k > i; k-- {
+				if words[k].alnum && r.honorifics[words[k].text] && r.nameAfter(words, k+1, end) {
+					i = k + 1
+					break
+				}
+			}
+		}
 		// Trim titles and leading articles in front, possessives and punctuation behind.
 		for i < end && (!words[i].alnum || r.titles[words[i].text] || r.determiners[words[i].text]) {
 			i++
@@ -498,12 +508,45 @@ func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annot
 			}
 			end--
 		}
-		if i >= end || !r.looksLikeName(words, i, end, label, ctx) {
+		if label == "PERSON" && i < end && r.orgHeads[words[end-1].text] {
+			// "Toyama Chemical Company", "Liaison Office": a body's name.
+			label = "ORG"
+		}
+		if i >= end || !r.looksLikeName(words, i, end, label, ctx) || r.inTitle(words, i) {
 			continue
 		}
 		out = append(out, r.entity(text, words, i, end, label, "", "", ctx))
 	}
 	return out
+}
+
+// nameAfter reports whether words[from:end] hold a word that is no title: a name
+// follows an honorific there ("Mr. Lakhdar Brahimi", not "Nkwe Mr President").
+func (r *Resolver) nameAfter(words []word, from, end int) bool {
+	for k := from; k < end; k++ {
+		if words[k].alnum && !r.titles[words[k].text] {
+			return true
+		}
+	}
+	return false
+}
+
+// inTitle reports whether the name starting at words[i] is the subject of a treaty's,
+// meeting's or plan's title ("Convention on Cluster Munitions", "Conference on
+// Disarmament"): a name head, then on, of, for or against, and perhaps "the".
+func (r *Resolver) inTitle(words []word, i int) bool {
+	j := i - 1
+	if j >= 0 && words[j].key == "the" {
+		j--
+	}
+	if j < 1 {
+		return false
+	}
+	switch words[j].key {
+	case "on", "of", "for", "against":
+		return words[j-1].upper && r.heads[words[j-1].text]
+	}
+	return false
 }
 
 // looksLikeName tells a name prose found from the capitalised common words, acronyms,

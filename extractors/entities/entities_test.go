@@ -483,3 +483,28 @@ func TestResolveJoinsANameCutAtItsInitial(t *testing.T) {
 		t.Errorf("District of Columbia: %+v, want one GPE without a code", dc)
 	}
 }
+
+func TestResolveKeepsPersonsToNames(t *testing.T) {
+	// Sentences of UN speeches where prose's persons are a treaty's subject, a disease,
+	// a unit, a doctrine, a company, or a name with an office and honorific in front.
+	text := "We ratified the Arms Trade Treaty and the Convention on Cluster Munitions. " +
+		"The Ebola outbreak hit West Africa. Temperatures must not rise by 1.5 degrees Celsius. " +
+		"The Monroe Doctrine is dead. We thank Joint Special Representative Mr. Lakhdar Brahimi for his work. " +
+		"Toyama Chemical Company offered its drug. We seek a State of Palestine with Al-Quds Al-Sharif as its capital."
+	ents := resolveText(t, text)
+	slicesBack(t, text, ents)
+	for _, e := range ents {
+		if e.Label == "PERSON" && e.Text != "Lakhdar Brahimi" {
+			t.Errorf("PERSON %q", e.Text)
+		}
+	}
+	if m := mentionsOf(ents, "Lakhdar Brahimi"); len(m) != 1 || m[0].Label != "PERSON" {
+		t.Errorf("Lakhdar Brahimi: %+v, want one PERSON without the office and honorific in front", m)
+	}
+	if m := mentionsOf(ents, "Toyama Chemical Company"); len(m) != 1 || m[0].Label != "ORG" {
+		t.Errorf("Toyama Chemical Company: %+v, want one ORG", m)
+	}
+	if m := mentionsOf(ents, "Al-Quds Al-Sharif"); len(m) != 1 || m[0].Label != "GPE" || m[0].ISO3 != "" {
+		t.Errorf("Al-Quds Al-Sharif: %+v, want one GPE without a code", m)
+	}
+}
