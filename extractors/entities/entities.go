@@ -574,8 +574,8 @@ func (r *Resolver) looksLikeName(words []word, i, end int, label string, ctx *wo
 		if isRoman(w.text) {
 			continue
 		}
-		if label == "PERSON" && w.allCaps && utf8.RuneCountInString(w.text) > 1 {
-			// MINUSMA, SDG: acronyms are bodies and programmes, never persons.
+		if label == "PERSON" && (w.allCaps && utf8.RuneCountInString(w.text) > 1 || pluralAcronym(w.text)) {
+			// MINUSMA, SDG, LDCs: acronyms are bodies and programmes, never persons.
 			return false
 		}
 		content++
@@ -685,6 +685,21 @@ func wrappedLine(text string, s int) bool {
 		return true
 	}
 	return s+le-ls >= 40
+}
+
+// pluralAcronym reports whether w is an acronym's plural: capitals, then "s" ("LDCs",
+// "MDBs", "NGOs").
+func pluralAcronym(w string) bool {
+	n := len(w)
+	if n < 3 || w[n-1] != 's' {
+		return false
+	}
+	for _, r := range w[:n-1] {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // isRoman reports whether w is a regnal or ordinal numeral ("Elizabeth II", "Habitat III").

@@ -490,7 +490,8 @@ func TestResolveKeepsPersonsToNames(t *testing.T) {
 	text := "We ratified the Arms Trade Treaty and the Convention on Cluster Munitions. " +
 		"The Ebola outbreak hit West Africa. Temperatures must not rise by 1.5 degrees Celsius. " +
 		"The Monroe Doctrine is dead. We thank Joint Special Representative Mr. Lakhdar Brahimi for his work. " +
-		"Toyama Chemical Company offered its drug. We seek a State of Palestine with Al-Quds Al-Sharif as its capital."
+		"Toyama Chemical Company offered its drug. We seek a State of Palestine with Al-Quds Al-Sharif as its capital. " +
+		"Fishing on Lake Tanganyika feeds millions, and Chronic NCDs kill more of them every year."
 	ents := resolveText(t, text)
 	slicesBack(t, text, ents)
 	for _, e := range ents {
