@@ -52,6 +52,9 @@ type Resolver struct {
 	// surnameTitles are the titles that also end a person's name ("Martin Luther
 	// King"), never cut from its end (lexicon.csv).
 	surnameTitles map[string]bool
+	// offices are the words that make what prose calls a body an office ("National
+	// Security Advisor"), from lexicon.csv.
+	offices map[string]bool
 	// placeHeads are the org heads whose name may end in where the body works
 	// ("Mission on Myanmar"), from lexicon.csv.
 	placeHeads map[string]bool
@@ -455,9 +458,10 @@ func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annot
 				break
 			}
 		}
-		if i >= end || (crossesLine(text, words[i].start, words[end-1].end) && !wrappedLine(text, words[i].start)) {
+		if i >= end || (crossesLine(text, words[i].start, words[end-1].end) && (!wrappedLine(text, words[i].start) || crossesParagraph(text, words, i, end))) {
 			// prose runs a heading into the line below; a name crosses a line only
-			// where the document is wrapped prose ("Mr. Abdellatif\nZayani").
+			// where the document is wrapped prose ("Mr. Abdellatif\nZayani"), and
+			// never a paragraph's end ("National Science Board**\n\nJeffrey A").
 			continue
 		}
 		lastTaken := -1
@@ -485,6 +489,21 @@ func (r *Resolver) fromProse(text string, words []word, taken []bool, ann *annot
 			// prose's GPEs and LOCs outside the gazetteer are mostly capitalised
 			// common words on this kind of text; the gazetteer covers the real ones.
 			continue
+		}
+		if label == "ORG" {
+			// An adviser or director is an office, not a body: "National Security
+			// Advisor Jake Sullivan" is the person after it, "National Cyber
+			// Director" nobody.
+			for k := end - 1; k >= i; k-- {
+				if words[k].alnum && r.offices[words[k].text] {
+					if !r.nameAfter(words, k+1, end) {
+						i = end
+					} else {
+						label, i = "PERSON", k+1
+					}
+					break
+				}
+			}
 		}
 		if label == "PERSON" {
 			// An honorific inside is where the name starts: "Joint Special
@@ -673,6 +692,17 @@ func isNameBreak(w string) bool {
 }
 
 // crossesLine reports whether text[s:e] holds a line break.
+// crossesParagraph reports whether an empty line lies between words[i] and
+// words[end-1]: a paragraph ends there.
+func crossesParagraph(text string, words []word, i, end int) bool {
+	for k := i + 1; k < end; k++ {
+		if gap := text[words[k-1].end:words[k].start]; strings.Count(gap, "\n") >= 2 && strings.TrimSpace(gap) == "" {
+			return true
+		}
+	}
+	return false
+}
+
 func crossesLine(text string, s, e int) bool { return strings.IndexByte(text[s:e], '\n') >= 0 }
 
 // wrappedLine reports whether the line holding byte s is wrapped prose, not a

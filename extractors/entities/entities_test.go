@@ -509,3 +509,29 @@ func TestResolveKeepsPersonsToNames(t *testing.T) {
 		t.Errorf("Al-Quds Al-Sharif: %+v, want one GPE without a code", m)
 	}
 }
+
+func TestResolveAnOfficeIsNoBody(t *testing.T) {
+	// White House statements: prose calls an office and the person holding it one
+	// body, and runs a heading into the paragraph below it.
+	text := "Today, National Security Advisor Jake Sullivan met with his counterparts from\n" +
+		"Japan and the Republic of Korea. Interior Secretary Deb Haaland joined them, and\n" +
+		"the National Cyber Director will brief the press on Friday.\n\n" +
+		"**Ryan Panchadsaram, to be a Member of the National Science Board**\n\n" +
+		"Ryan Panchadsaram is an engineer and investor dedicated to building the\n" +
+		"industries of the future.\n"
+	ents := resolveText(t, text)
+	slicesBack(t, text, ents)
+	for _, want := range []string{"Jake Sullivan", "Deb Haaland"} {
+		if m := mentionsOf(ents, want); len(m) != 1 || m[0].Label != "PERSON" {
+			t.Errorf("%s: %+v, want one PERSON without the office in front", want, m)
+		}
+	}
+	for _, e := range ents {
+		if strings.Contains(e.Text, "Advisor") || strings.Contains(e.Text, "Secretary") || strings.Contains(e.Text, "Director") {
+			t.Errorf("%s %q holds an office word", e.Label, e.Text)
+		}
+		if strings.Contains(e.Text, "\n\n") {
+			t.Errorf("%s %q crosses a paragraph's end", e.Label, e.Text)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func NewResolver() (*Resolver, error) { return loadResolver() }
 func loadResolver() (*Resolver, error) {
 	r := &Resolver{root: &trieNode{}, heads: map[string]bool{}, titles: map[string]bool{},
 		orgHeads: map[string]bool{}, notNames: map[string]bool{}, determiners: map[string]bool{}, common: map[string]bool{},
-		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, surnameTitles: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}, codes: map[string]bool{}}
+		stateForms: map[string]bool{}, stateModifiers: map[string]bool{}, honorifics: map[string]bool{}, surnameTitles: map[string]bool{}, offices: map[string]bool{}, placeHeads: map[string]bool{}, usHomonyms: map[string]bool{}, usStates: map[string][][]string{}, codes: map[string]bool{}}
 
 	// Order matters: the first entry for a name wins, so hand-kept country names
 	// (canonical spellings) come before ISO's, states before bodies and peoples, and
@@ -159,6 +159,8 @@ func loadResolver() (*Resolver, error) {
 			r.titles[row[1]] = true
 		case "surname_title":
 			r.surnameTitles[row[1]] = true
+		case "office":
+			r.offices[row[1]] = true
 		case "org_head":
 			r.orgHeads[row[1]] = true
 		case "not_name":
