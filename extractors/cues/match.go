@@ -533,7 +533,18 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		clear(byID)
 	}
 	for ti, t := range ann.Tokens {
-		word := t.Text
+		word, start, end := t.Text, t.Start, t.End
+		// exact: the token's bytes are the text's, so offsets inside it are the text's
+		exact := func() bool { return end-start == len(word) && end <= len(text) && text[start:end] == word }
+		// Markdown glued to a word ("**climate", "change**", "*pandemic*", "change](https://...",
+		// "<u>Launching") is not part of it: the word is matched without it, and its match
+		// spans the word alone.
+		trimmed := false
+		if hasMarkup(word) && exact() {
+			if lo, hi := markupCore(word); hi > lo && (lo > 0 || hi < len(word)) {
+				word, start, end, trimmed = word[lo:hi], start+lo, start+hi, true
+			}
+		}
 		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
 		// Commas count as filler too, so lists meet list cues ("peace, security and
 		// development" for "peace security and development").
@@ -548,8 +559,8 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		}
 		// Split at inner hyphens when the token's bytes are the text's bytes, so the
 		// parts keep exact offsets.
-		if strings.IndexByte(word, '-') > 0 && t.End-t.Start == len(word) && text[t.Start:t.End] == word {
-			off := t.Start
+		if strings.IndexByte(word, '-') > 0 && exact() {
+			off := start
 			for _, part := range strings.Split(word, "-") {
 				if part != "" {
 					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
@@ -559,8 +570,18 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			}
 			continue
 		}
+		// prose keeps the period of a capitalised word of two or three letters as an
+		// abbreviation's ("Mr.", "Dr."), also where it ends a sentence: "a new Cold
+		// War." is "War." and would meet neither the cue "cold war" nor an exclusion
+		// -"Act". At the end of its sentence the word is matched without the period,
+		// and its match ends before it.
+		if abbreviationShape(word) && endsSentence(ann.Tokens, ti) && exact() {
+			word, end, trimmed = word[:len(word)-1], end-1, true
+		}
 		var w *wordInfo
-		if byID != nil { // computed once per distinct word of the document
+		if trimmed {
+			w = m.word(sc, word)
+		} else if byID != nil { // computed once per distinct word of the document
 			id := ann.WordIDs[ti]
 			if w = byID[id]; w == nil {
 				w = m.word(sc, word)
@@ -570,10 +591,76 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			w = m.word(sc, word)
 		}
 		out = append(out, matchToken{text: word, wordInfo: w,
-			start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler, free: free})
+			start: int32(start), end: int32(end), sentence: int32(t.Sentence), filler: filler, free: free})
 	}
 	sc.toks = out
 	return out
+}
+
+// markupChars are the characters Markdown and HTML glue to a word.
+const markupChars = "*_`~[]<>"
+
+// isMarkup tells the bytes of markupChars.
+var isMarkup = func() (t [256]bool) {
+	for i := 0; i < len(markupChars); i++ {
+		t[markupChars[i]] = true
+	}
+	return t
+}()
+
+// hasMarkup reports whether word holds one of markupChars.
+func hasMarkup(word string) bool {
+	for i := 0; i < len(word); i++ {
+		if isMarkup[word[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// markupCore returns the bounds of the word inside token, without the Markdown or
+// HTML glued before it (emphasis, a link's "[", a tag "<u>") or after it (emphasis,
+// a link's "](url", a closing tag).
+func markupCore(token string) (lo, hi int) {
+	for lo < len(token) {
+		switch c := token[lo]; {
+		case c == '*' || c == '_' || c == '`' || c == '~' || c == '[':
+			lo++
+			continue
+		case c == '<':
+			if k := strings.IndexByte(token[lo:], '>'); k > 0 {
+				lo += k + 1
+				continue
+			}
+		}
+		break
+	}
+	hi = lo
+	for hi < len(token) && !isMarkup[token[hi]] {
+		hi++
+	}
+	return lo, hi
+}
+
+// endsSentence reports whether token i is the last of its sentence.
+func endsSentence(toks []annotate.Token, i int) bool {
+	return i+1 == len(toks) || toks[i+1].Sentence != toks[i].Sentence
+}
+
+// abbreviationShape reports whether word is what prose's tokenizer keeps whole as an
+// abbreviation: a capital, one or two lower-case letters and a period ("War.", "Sea.",
+// "Act.", and "Mr.").
+func abbreviationShape(word string) bool {
+	n := len(word)
+	if n < 3 || n > 4 || word[n-1] != '.' || word[0] < 'A' || word[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < n-1; i++ {
+		if word[i] < 'a' || word[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func isAlnum(c byte) bool {

@@ -68,6 +68,16 @@ func TestCueFeatures(t *testing.T) {
 			"The trade in small arms kills. Trade between nations grows.", []string{"Trade"}},
 		{"exact capitals tell the Organization from an organization", []string{"Organization"},
 			"The Organization must reform; every organization can.", []string{"Organization"}},
+		// prose keeps "War." whole, as it keeps "Mr."; at a sentence's end it is a word.
+		{"a short capitalised word ends its sentence without its period", []string{"new cold war", "Law of the Sea"},
+			"We must avoid a new Cold War. They ratified the Law of the Sea.", []string{"new Cold War", "Law of the Sea"}},
+		{"an exclusion at a sentence's end", []string{`convention -"Act"`},
+			"The Convention was signed. The convention binds us under the Act.", []string{"Convention"}},
+		{"an abbreviation inside a sentence stays one", []string{"Mr"},
+			"Mr. Guterres spoke.", nil},
+		{"Markdown and HTML glued to words are not part of them", []string{"climate change", "pandemic", "launching"},
+			"We act on **climate change** now. See [climate change](https://x.org/a). The *pandemic* is global. <u>Launching</u> it.",
+			[]string{"climate change", "climate change", "pandemic", "Launching"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
