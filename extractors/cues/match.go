@@ -557,17 +557,32 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			(isModifierTag(ann.Tokens[ti-1].Tag) || ann.Tokens[ti-1].Text == ",") && isModifierTag(ann.Tokens[ti+1].Tag) && ann.Tokens[ti+1].Tag != "CD" {
 			filler, free = true, true
 		}
+		// An em or en dash glued to words ("Ukraine—with", "pandemic–and", "—particularly")
+		// parts them: each is matched as a word of its own, and the dash stays a token
+		// between them, as a spaced dash is.
+		if len(word) > len("\u2014") && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013")) && exact() {
+			for off := 0; off < len(word); {
+				k := strings.IndexAny(word[off:], "\u2014\u2013")
+				if k < 0 {
+					k = len(word) - off
+				}
+				part, at := word[off:off+k], start+off
+				if lo, hi := markupCore(part); hi > lo {
+					out = m.appendHyphenated(out, sc, part[lo:hi], at+lo, t.Sentence, false, false)
+				}
+				if off += k; off < len(word) {
+					dash := word[off : off+len("\u2014")] // both dashes are three bytes
+					out = append(out, matchToken{text: dash, wordInfo: m.word(sc, dash),
+						start: int32(start + off), end: int32(start + off + len(dash)), sentence: int32(t.Sentence)})
+					off += len(dash)
+				}
+			}
+			continue
+		}
 		// Split at inner hyphens when the token's bytes are the text's bytes, so the
 		// parts keep exact offsets.
 		if strings.IndexByte(word, '-') > 0 && exact() {
-			off := start
-			for _, part := range strings.Split(word, "-") {
-				if part != "" {
-					out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
-						start: int32(off), end: int32(off + len(part)), sentence: int32(t.Sentence), filler: filler, free: free})
-				}
-				off += len(part) + 1
-			}
+			out = m.appendHyphenated(out, sc, word, start, t.Sentence, filler, free)
 			continue
 		}
 		// prose keeps the period of a capitalised word of two or three letters as an
@@ -640,6 +655,20 @@ func markupCore(token string) (lo, hi int) {
 		hi++
 	}
 	return lo, hi
+}
+
+// appendHyphenated appends word, which starts at byte start of the text, as its parts
+// between hyphens ("win-win" is win and win), each with its own offsets.
+func (m *Matcher) appendHyphenated(out []matchToken, sc *matchScratch, word string, start, sentence int, filler, free bool) []matchToken {
+	off := start
+	for _, part := range strings.Split(word, "-") {
+		if part != "" {
+			out = append(out, matchToken{text: part, wordInfo: m.word(sc, part),
+				start: int32(off), end: int32(off + len(part)), sentence: int32(sentence), filler: filler, free: free})
+		}
+		off += len(part) + 1
+	}
+	return out
 }
 
 // endsSentence reports whether token i is the last of its sentence.

@@ -75,6 +75,8 @@ func TestCueFeatures(t *testing.T) {
 			"The Convention was signed. The convention binds us under the Act.", []string{"Convention"}},
 		{"an abbreviation inside a sentence stays one", []string{"Mr"},
 			"Mr. Guterres spoke.", nil},
+		{"a dash without spaces parts two words", []string{"pandemic", "climate change"},
+			"The pandemic–and climate change—threaten us all.", []string{"pandemic", "climate change"}},
 		{"Markdown and HTML glued to words are not part of them", []string{"climate change", "pandemic", "launching"},
 			"We act on **climate change** now. See [climate change](https://x.org/a). The *pandemic* is global. <u>Launching</u> it.",
 			[]string{"climate change", "climate change", "pandemic", "Launching"}},
