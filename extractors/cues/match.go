@@ -560,7 +560,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		// An em or en dash glued to words ("Ukraine—with", "pandemic–and", "—particularly")
 		// parts them: each is matched as a word of its own, and the dash stays a token
 		// between them, as a spaced dash is.
-		if len(word) > len("\u2014") && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013")) && exact() {
+		if len(word) > len("\u2014") && strings.IndexByte(word, 0xE2) >= 0 && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013")) && exact() {
 			for off := 0; off < len(word); {
 				k := strings.IndexAny(word[off:], "\u2014\u2013")
 				if k < 0 {
