@@ -557,12 +557,13 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			(isModifierTag(ann.Tokens[ti-1].Tag) || ann.Tokens[ti-1].Text == ",") && isModifierTag(ann.Tokens[ti+1].Tag) && ann.Tokens[ti+1].Tag != "CD" {
 			filler, free = true, true
 		}
-		// An em or en dash glued to words ("Ukraine—with", "pandemic–and", "—particularly")
-		// parts them: each is matched as a word of its own, and the dash stays a token
-		// between them, as a spaced dash is.
-		if len(word) > len("\u2014") && strings.IndexByte(word, 0xE2) >= 0 && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013")) && exact() {
+		// An em or en dash or a slash glued to words ("Ukraine—with", "pandemic–and",
+		// "HIV/AIDS", "Belfast/Good Friday") parts them: each is matched as a word of its
+		// own, and the dash or slash stays a token between them, as a spaced one is. A
+		// URL's slashes are left alone.
+		if len(word) > 1 && hasSeparator(word) && exact() {
 			for off := 0; off < len(word); {
-				k := strings.IndexAny(word[off:], "\u2014\u2013")
+				k, n := nextSeparator(word[off:])
 				if k < 0 {
 					k = len(word) - off
 				}
@@ -571,10 +572,10 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 					out = m.appendHyphenated(out, sc, part[lo:hi], at+lo, t.Sentence, false, false)
 				}
 				if off += k; off < len(word) {
-					dash := word[off : off+len("\u2014")] // both dashes are three bytes
-					out = append(out, matchToken{text: dash, wordInfo: m.word(sc, dash),
-						start: int32(start + off), end: int32(start + off + len(dash)), sentence: int32(t.Sentence)})
-					off += len(dash)
+					sep := word[off : off+n]
+					out = append(out, matchToken{text: sep, wordInfo: m.word(sc, sep),
+						start: int32(start + off), end: int32(start + off + n), sentence: int32(t.Sentence)})
+					off += n
 				}
 			}
 			continue
@@ -655,6 +656,29 @@ func markupCore(token string) (lo, hi int) {
 		hi++
 	}
 	return lo, hi
+}
+
+// hasSeparator reports whether word holds an em or en dash, or a slash that is not a
+// URL's or a path's.
+func hasSeparator(word string) bool {
+	if strings.IndexByte(word, '/') >= 0 && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") && !strings.HasPrefix(word, "/") {
+		return true
+	}
+	return strings.IndexByte(word, 0xE2) >= 0 && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013"))
+}
+
+// nextSeparator returns where the first dash or slash of s is and its length in bytes,
+// or -1.
+func nextSeparator(s string) (at, n int) {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '/':
+			return i, 1
+		case s[i] == 0xE2 && (strings.HasPrefix(s[i:], "\u2014") || strings.HasPrefix(s[i:], "\u2013")):
+			return i, len("\u2014")
+		}
+	}
+	return -1, 0
 }
 
 // appendHyphenated appends word, which starts at byte start of the text, as its parts
