@@ -540,6 +540,10 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		// "<u>Launching") is not part of it: the word is matched without it, and its match
 		// spans the word alone.
 		trimmed := false
+		// A byte order mark glued to a document's first word is not part of it either.
+		if strings.HasPrefix(word, "\ufeff") && len(word) > len("\ufeff") && exact() {
+			word, start, trimmed = word[len("\ufeff"):], start+len("\ufeff"), true
+		}
 		if hasMarkup(word) && exact() {
 			if lo, hi := markupCore(word); hi > lo && (lo > 0 || hi < len(word)) {
 				word, start, end, trimmed = word[lo:hi], start+lo, start+hi, true

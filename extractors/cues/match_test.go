@@ -77,6 +77,8 @@ func TestCueFeatures(t *testing.T) {
 			"Mr. Guterres spoke.", nil},
 		{"a dash without spaces parts two words", []string{"pandemic", "climate change"},
 			"The pandemic–and climate change—threaten us all.", []string{"pandemic", "climate change"}},
+		{"a byte order mark is not part of the first word", []string{"climate"},
+			"\ufeffClimate change is here.", []string{"Climate"}},
 		{"a slash parts two words, not a URL's", []string{"HIV", "Good Friday Agreement", "climate"},
 			"We fight HIV/AIDS. We back the Belfast/Good Friday Agreement. See https://x.org/climate/plan and www.x.org/climate.",
 			[]string{"HIV", "Good Friday Agreement"}},
