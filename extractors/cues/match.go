@@ -662,10 +662,11 @@ func markupCore(token string) (lo, hi int) {
 	return lo, hi
 }
 
-// hasSeparator reports whether word holds an em or en dash, or a slash that is not a
-// URL's or a path's.
+// hasSeparator reports whether word holds an em or en dash, or a slash between words
+// that is not a URL's or a path's.
 func hasSeparator(word string) bool {
-	if strings.IndexByte(word, '/') >= 0 && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") && !strings.HasPrefix(word, "/") {
+	if strings.IndexByte(word, '/') >= 0 && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") && !strings.HasPrefix(word, "/") &&
+		strings.IndexFunc(word, unicode.IsLetter) >= 0 { // not a fraction or a page number ("51/52")
 		return true
 	}
 	return strings.IndexByte(word, 0xE2) >= 0 && (strings.Contains(word, "\u2014") || strings.Contains(word, "\u2013"))
