@@ -484,8 +484,15 @@ func (m *Matcher) word(sc *matchScratch, text string) *wordInfo {
 	return w
 }
 
+// ligatures spells out the Latin ligatures of Unicode's Alphabetic Presentation Forms.
+var ligatures = strings.NewReplacer("\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl", "\ufb05", "st", "\ufb06", "st")
+
 // fillWord computes what the matcher knows of a token text.
 func (m *Matcher) fillWord(w *wordInfo, text string) {
+	// A PDF's typographic ligatures ("conﬂict", "artiﬁcial") are their letters.
+	if strings.Contains(text, "\xef\xac") {
+		text = ligatures.Replace(text)
+	}
 	*w = wordInfo{lower: strings.ToLower(text), lemma: words.Lemma(text)}
 	w.lowerID, w.lemmaID = m.vocabID(w.lower), m.vocabID(w.lemma)
 	// The entry points in the order findPhrases has always tried them: the lemma's,

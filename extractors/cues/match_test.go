@@ -77,6 +77,8 @@ func TestCueFeatures(t *testing.T) {
 			"Mr. Guterres spoke.", nil},
 		{"a dash without spaces parts two words", []string{"pandemic", "climate change"},
 			"The pandemic–and climate change—threaten us all.", []string{"pandemic", "climate change"}},
+		{"a PDF's ligatures are their letters", []string{"conflict", "artificial intelligence"},
+			"The conﬂict over artiﬁcial intelligence grows.", []string{"conﬂict", "artiﬁcial intelligence"}},
 		{"a byte order mark is not part of the first word", []string{"climate"},
 			"\ufeffClimate change is here.", []string{"Climate"}},
 		{"a slash parts two words, not a URL's", []string{"HIV", "Good Friday Agreement", "climate"},
