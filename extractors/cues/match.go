@@ -543,14 +543,14 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		word, start, end := t.Text, t.Start, t.End
 		// exact: the token's bytes are the text's, so offsets inside it are the text's
 		exact := func() bool { return end-start == len(word) && end <= len(text) && text[start:end] == word }
-		// Markdown glued to a word ("**climate", "change**", "*pandemic*", "change](https://...",
-		// "<u>Launching") is not part of it: the word is matched without it, and its match
-		// spans the word alone.
 		trimmed := false
-		// A byte order mark glued to a document's first word is not part of it either.
+		// A byte order mark glued to a document's first word is not part of it.
 		if strings.HasPrefix(word, "\ufeff") && len(word) > len("\ufeff") && exact() {
 			word, start, trimmed = word[len("\ufeff"):], start+len("\ufeff"), true
 		}
+		// Nor is Markdown glued to a word ("**climate", "change**", "*pandemic*",
+		// "change](https://...", "<u>Launching"): the word is matched without it, and its
+		// match spans the word alone.
 		if hasMarkup(word) && exact() {
 			if lo, hi := markupCore(word); hi > lo && (lo > 0 || hi < len(word)) {
 				word, start, end, trimmed = word[lo:hi], start+lo, start+hi, true
@@ -592,8 +592,9 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 			continue
 		}
 		// Split at inner hyphens when the token's bytes are the text's bytes, so the
-		// parts keep exact offsets.
-		if strings.IndexByte(word, '-') > 0 && exact() {
+		// parts keep exact offsets; not a bare URL, whose words are no text
+		// ("https://.../tackling-the-climate-crisis").
+		if strings.IndexByte(word, '-') > 0 && !isURL(word) && exact() {
 			out = m.appendHyphenated(out, sc, word, start, t.Sentence, filler, free)
 			continue
 		}
@@ -669,10 +670,15 @@ func markupCore(token string) (lo, hi int) {
 	return lo, hi
 }
 
+// isURL reports whether word is a web address.
+func isURL(word string) bool {
+	return strings.Contains(word, "://") || strings.HasPrefix(word, "www.")
+}
+
 // hasSeparator reports whether word holds an em or en dash, or a slash between words
 // that is not a URL's or a path's.
 func hasSeparator(word string) bool {
-	if strings.IndexByte(word, '/') >= 0 && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") && !strings.HasPrefix(word, "/") &&
+	if strings.IndexByte(word, '/') >= 0 && !isURL(word) && !strings.HasPrefix(word, "/") &&
 		strings.IndexFunc(word, unicode.IsLetter) >= 0 { // not a fraction or a page number ("51/52")
 		return true
 	}

@@ -84,6 +84,8 @@ func TestCueFeatures(t *testing.T) {
 		{"a slash parts two words, not a URL's", []string{"HIV", "Good Friday Agreement", "climate"},
 			"We fight HIV/AIDS. We back the Belfast/Good Friday Agreement. See https://x.org/climate/plan and www.x.org/climate.",
 			[]string{"HIV", "Good Friday Agreement"}},
+		{"a bare URL's words are no text", []string{"climate crisis"},
+			"See https://x.gov/tackling-the-climate-crisis now.", nil},
 		{"a page number with a slash stays one token", []string{"diplomatic ~1 solutions"},
 			"We take diplomatic 51/52 solutions.", []string{"diplomatic 51/52 solutions"}},
 		{"Markdown and HTML glued to words are not part of them", []string{"climate change", "pandemic", "launching"},
