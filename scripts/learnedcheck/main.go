@@ -32,6 +32,7 @@ import (
 )
 
 type example struct {
+	gold   cues.GoldSentence
 	feats  []int
 	labels map[string]bool
 	cues   map[string]bool
@@ -119,7 +120,7 @@ func examples(ctx context.Context, fw *framework.Framework, ann annotate.Annotat
 	}
 	var out []example
 	for _, se := range rep.Sentences {
-		e := example{feats: f.of(se), labels: map[string]bool{}, cues: map[string]bool{}}
+		e := example{gold: se.Gold, feats: f.of(se), labels: map[string]bool{}, cues: map[string]bool{}}
 		for _, l := range se.Gold.Labels {
 			e.labels[l] = true
 		}
@@ -170,28 +171,20 @@ func prob(w []float64, e example) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-func score(set []example, dims []string, pred func(e example, d string) bool) string {
-	tp, fp, fn := 0, 0, 0
-	for _, e := range set {
-		for _, d := range dims {
-			p, y := pred(e, d), e.labels[d]
-			switch {
-			case p && y:
-				tp++
-			case p:
-				fp++
-			case y:
-				fn++
+// score is the micro precision/recall/F1 of pred against the gold labels, as eval
+// computes it.
+func score(fw *framework.Framework, set []example, pred func(e example, d string) bool) string {
+	results := make([]cues.SentenceEval, len(set))
+	for i, e := range set {
+		results[i].Gold = e.gold
+		for _, d := range fw.Dimensions {
+			if pred(e, d.ID) {
+				results[i].Predicted = append(results[i].Predicted, d.ID)
 			}
 		}
 	}
-	P := float64(tp) / math.Max(1, float64(tp+fp))
-	R := float64(tp) / math.Max(1, float64(tp+fn))
-	F := 0.0
-	if P+R > 0 {
-		F = 2 * P * R / (P + R)
-	}
-	return fmt.Sprintf("%.3f/%.3f/%.3f", P, R, F)
+	m := cues.ScoreSentences(fw, results).Micro
+	return fmt.Sprintf("%.3f/%.3f/%.3f", m.Precision, m.Recall, m.F1)
 }
 
 func fail(err error) {
@@ -233,10 +226,8 @@ func main() {
 		{"silver check, 2nd reader", examples(ctx, fw, ann, f, read(filepath.Join(*silver, "silver.check.second-reader.jsonl")))},
 		{"silver WH remarks check", examples(ctx, fw, ann, f, read(filepath.Join(*silver, "silver.wh.check.jsonl")))},
 	}
-	var dims []string
 	models := map[string][]float64{}
 	for _, d := range fw.Dimensions {
-		dims = append(dims, d.ID)
 		models[d.ID] = train(trainSet, d.ID, len(f.ids), *l2, *epochs)
 	}
 	fmt.Printf("features %s: %d sentences to train on, %d features; micro P/R/F1\n", *kind, len(trainSet), len(f.ids))
@@ -246,9 +237,9 @@ func main() {
 			return func(e example, d string) bool { return prob(models[d], e) > t }
 		}
 		fmt.Printf("%-34s %-17s %-17s %-17s %-17s %-17s %-17s\n", s.name,
-			score(s.ex, dims, func(e example, d string) bool { return e.cues[d] }),
-			score(s.ex, dims, m(0.2)), score(s.ex, dims, m(0.35)), score(s.ex, dims, m(0.5)),
-			score(s.ex, dims, func(e example, d string) bool { return e.cues[d] || prob(models[d], e) > 0.7 }),
-			score(s.ex, dims, func(e example, d string) bool { return e.cues[d] && prob(models[d], e) > 0.15 }))
+			score(fw, s.ex, func(e example, d string) bool { return e.cues[d] }),
+			score(fw, s.ex, m(0.2)), score(fw, s.ex, m(0.35)), score(fw, s.ex, m(0.5)),
+			score(fw, s.ex, func(e example, d string) bool { return e.cues[d] || prob(models[d], e) > 0.7 }),
+			score(fw, s.ex, func(e example, d string) bool { return e.cues[d] && prob(models[d], e) > 0.15 }))
 	}
 }
