@@ -294,6 +294,11 @@ func (r *Resolver) namesUSState(words []word) bool {
 // annotation does not count as a mention of the place or body. An acronym stays a
 // mention ("the sixteenth IGAD Ordinary Summit" names IGAD).
 func (r *Resolver) namesSomethingElse(words []word, i, end int, e *gazEntry) bool {
+	// A currency written with its country's code: "US$5 million", "about US$ 1.6
+	// billion", "A$", "NZ$".
+	if end < len(words) && words[end].text == "$" && words[end].start == words[end-1].end {
+		return true
+	}
 	if e.label == "ORG" && len(e.form) == 1 && e.form[0].allCaps {
 		return false
 	}

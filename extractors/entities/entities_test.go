@@ -535,3 +535,22 @@ func TestResolveAnOfficeIsNoBody(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveACurrencyIsNoCountry(t *testing.T) {
+	// "US$" is a currency (UN speeches quote sums in it); the country beside it, and
+	// the country named on its own, stay mentions.
+	text := "Eswatini has put forth a plan valued at over E30 billion (about US$ 1.6 billion).\n" +
+		"Australia gave A$40 million, and the US gave more.\n"
+	ents := resolveText(t, text)
+	slicesBack(t, text, ents)
+	var codes []string
+	for _, e := range ents {
+		if e.ISO3 != "" {
+			codes = append(codes, e.Text+"="+e.ISO3)
+		}
+	}
+	want := []string{"Eswatini=SWZ", "Australia=AUS", "US=USA"}
+	if !slices.Equal(codes, want) {
+		t.Errorf("countries %q, want %q", codes, want)
+	}
+}
