@@ -551,8 +551,8 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 		// Nor is Markdown glued to a word ("**climate", "change**", "*pandemic*",
 		// "change](https://...", "<u>Launching"): the word is matched without it, and its
 		// match spans the word alone.
-		if hasMarkup(word) && exact() {
-			if lo, hi := markupCore(word); hi > lo && (lo > 0 || hi < len(word)) {
+		if words.HasMarkup(word) && exact() {
+			if lo, hi := words.MarkupCore(word); hi > lo && (lo > 0 || hi < len(word)) {
 				word, start, end, trimmed = word[lo:hi], start+lo, start+hi, true
 			}
 		}
@@ -579,7 +579,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 					k = len(word) - off
 				}
 				part, at := word[off:off+k], start+off
-				if lo, hi := markupCore(part); hi > lo {
+				if lo, hi := words.MarkupCore(part); hi > lo {
 					out = m.appendHyphenated(out, sc, part[lo:hi], at+lo, t.Sentence, false, false)
 				}
 				if off += k; off < len(word) {
@@ -623,51 +623,6 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 	}
 	sc.toks = out
 	return out
-}
-
-// markupChars are the characters Markdown and HTML glue to a word.
-const markupChars = "*_`~[]<>"
-
-// isMarkup tells the bytes of markupChars.
-var isMarkup = func() (t [256]bool) {
-	for i := 0; i < len(markupChars); i++ {
-		t[markupChars[i]] = true
-	}
-	return t
-}()
-
-// hasMarkup reports whether word holds one of markupChars.
-func hasMarkup(word string) bool {
-	for i := 0; i < len(word); i++ {
-		if isMarkup[word[i]] {
-			return true
-		}
-	}
-	return false
-}
-
-// markupCore returns the bounds of the word inside token, without the Markdown or
-// HTML glued before it (emphasis, a link's "[", a tag "<u>") or after it (emphasis,
-// a link's "](url", a closing tag).
-func markupCore(token string) (lo, hi int) {
-	for lo < len(token) {
-		switch c := token[lo]; {
-		case c == '*' || c == '_' || c == '`' || c == '~' || c == '[':
-			lo++
-			continue
-		case c == '<':
-			if k := strings.IndexByte(token[lo:], '>'); k > 0 {
-				lo += k + 1
-				continue
-			}
-		}
-		break
-	}
-	hi = lo
-	for hi < len(token) && !isMarkup[token[hi]] {
-		hi++
-	}
-	return lo, hi
 }
 
 // isURL reports whether word is a web address.

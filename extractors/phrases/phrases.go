@@ -53,7 +53,7 @@ func NewExtractor(heads []string) *Extractor {
 
 // head returns the institutional head a noun token stands for, "" if none.
 func (e *Extractor) head(word string) string {
-	w := word
+	w := core(word)
 	if words.HasUpperOrNonASCII(w) {
 		w = strings.ToLower(w)
 	}
@@ -98,6 +98,35 @@ func hasWordChar(s string) bool {
 
 func isNounTag(tag string) bool { return strings.HasPrefix(tag, "NN") }
 
+// core is a token without the Markdown or HTML glued to it ("**Committee**",
+// "Initiative](https://...", "<u>Global"): the word the phrase is made of.
+func core(tok string) string {
+	if !words.HasMarkup(tok) {
+		return tok
+	}
+	lo, hi := words.MarkupCore(tok)
+	return tok[lo:hi]
+}
+
+// markup reports whether markup is glued before (opens) and after (closes) a token's
+// word: an emphasis, link or tag that starts or ends there bounds the phrase.
+func markup(tok string) (opens, closes bool) {
+	if !words.HasMarkup(tok) {
+		return false, false
+	}
+	lo, hi := words.MarkupCore(tok)
+	return lo > 0, hi < len(tok)
+}
+
+// coreBounds returns the byte offsets of a token's word, without its markup.
+func coreBounds(t *annotate.Token) (start, end int) {
+	if !words.HasMarkup(t.Text) {
+		return t.Start, t.End
+	}
+	lo, hi := words.MarkupCore(t.Text)
+	return t.Start + lo, t.Start + hi
+}
+
 func isAdjTag(tag string) bool { return strings.HasPrefix(tag, "JJ") }
 
 // Extract returns the mechanism phrases of text, in text order, from the tags of ann
@@ -131,12 +160,21 @@ func (e *Extractor) Extract(text string, ann *annotate.Annotation) []Phrase {
 		if head == "" || e.modifiesLaterHead(toks, i, hd) {
 			continue
 		}
-		first := e.extendLeft(toks, i, floor)
-		last := extendOf(toks, i)
+		// Markdown or HTML glued to the head bounds the phrase on that side: in
+		// "**Strategic Dialogue**" the bold closes after the head, so no "of" follows.
+		opens, closes := markup(t.Text)
+		first, last := i, i
+		if !opens {
+			first = e.extendLeft(toks, i, floor)
+		}
+		if !closes {
+			last = extendOf(toks, i)
+		}
 		if first == i && last == i {
 			continue
 		}
-		start, end := toks[first].Start, toks[last].End
+		start, _ := coreBounds(&toks[first])
+		_, end := coreBounds(&toks[last])
 		out = append(out, Phrase{
 			Sentence:   t.Sentence,
 			Start:      start,
@@ -192,6 +230,13 @@ func (e *Extractor) extendLeft(toks []annotate.Token, h, floor int) int {
 		t := &toks[j]
 		if t.Tag != "," && !hasWordChar(t.Text) {
 			return first // prose tags quotes as JJ, CD or even VBP
+		}
+		opens, closes := markup(t.Text)
+		if closes {
+			return first // an emphasis or link that ends before the head is not its own
+		}
+		if opens && (isNounTag(t.Tag) || isAdjTag(t.Tag) || t.Tag == "CD") {
+			return j // "**Strategic": the emphasis opens the phrase
 		}
 		switch {
 		case isNounTag(t.Tag), isAdjTag(t.Tag), t.Tag == "CD":
@@ -267,7 +312,7 @@ func participleIsAdjective(toks []annotate.Token, j, floor int) bool {
 func extendOf(toks []annotate.Token, h int) int {
 	j := h + 1
 	if j >= len(toks) || toks[j].Sentence != toks[h].Sentence || strings.ToLower(toks[j].Text) != "of" {
-		return h
+		return h // "of" with markup glued to it ("of**") ends an emphasis: no complement
 	}
 	j++
 	if j < len(toks) && toks[j].Sentence == toks[h].Sentence && toks[j].Tag == "DT" {
@@ -282,9 +327,16 @@ func extendOf(toks []annotate.Token, h int) int {
 		if t.Tag != "," && !hasWordChar(t.Text) {
 			return last
 		}
+		opens, closes := markup(t.Text)
+		if opens {
+			return last // an emphasis or link starts: not the complement's
+		}
 		switch {
 		case isNounTag(t.Tag):
 			last = j // the complement ends on a noun
+			if closes {
+				return last
+			}
 		case isAdjTag(t.Tag), t.Tag == "CD", t.Tag == "VBN", t.Tag == "VBG", t.Tag == "CC", t.Tag == ",":
 			if t.Tag == "CC" {
 				if w := strings.ToLower(t.Text); w != "and" && w != "or" {
@@ -312,7 +364,7 @@ func normalizePhrase(toks []annotate.Token, headAt int, head string) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		switch w := strings.ToLower(t.Text); {
+		switch w := strings.ToLower(core(t.Text)); {
 		case i == headAt:
 			b.WriteString(head)
 		case t.Tag == "NNS":

@@ -174,3 +174,31 @@ func TestPhraseExtractorWithDefaultFrameworkHeads(t *testing.T) {
 		t.Errorf("phrases by head %v, want at least 8 mechanisms and 2 arrangements", byHead)
 	}
 }
+
+// White House statements are Markdown: bold, links and tags are glued to the words
+// (prose keeps "**Committee**" and "Initiative](https://..." as tokens). The heads are
+// found through them, the phrase stops where an emphasis or link opens or closes, and
+// its offsets leave the markup out.
+func TestPhrasesReadWordsThroughMarkdownAndHTML(t *testing.T) {
+	text := "- **U.S.-Japan Economic Policy Consultative Committee**: The two countries held a " +
+		"**Strategic Dialogue** and launched the [Quad Critical Minerals Initiative](https://x.gov/a) " +
+		"under the <u>Global Partnership</u>. They set up a **new** dialogue mechanism of crisis management.\n"
+	ann := annotateForPhrases(t, text)
+	phrases := NewExtractor(testHeads).Extract(text, ann)
+	checkPhrasePlaces(t, text, ann, phrases)
+	var got []string
+	for _, p := range phrases {
+		got = append(got, p.Text+" | "+p.Normalized)
+	}
+	want := []string{
+		"U.S.-Japan Economic Policy Consultative Committee | u.s.-japan economic policy consultative committee",
+		"Strategic Dialogue | strategic dialogue",
+		"Quad Critical Minerals Initiative | quad critical minerals initiative",
+		"Global Partnership | global partnership",
+		// the bold "new" closes before the phrase: not its modifier
+		"dialogue mechanism of crisis management | dialogue mechanism of crisis management",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("phrases:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
