@@ -46,8 +46,14 @@ type Cue struct {
 // only beside another country's), "body" when it names an
 // intergovernmental body of the entities gazetteer, "wording" when it holds one of the
 // framework's international_wording phrases. "international" is any of the three.
+// "states" is stricter than "state" and does not depend on the text's home: the
+// sentence names two countries (by name, adjective or population, the home among them),
+// so relations between states can be read from it alone ("the United States and Israel
+// will cooperate on emerging technologies", not "American semiconductor supply chains"
+// nor "social media in Russia").
 const (
 	SettingState   = "state"
+	SettingStates  = "states"
 	SettingBody    = "body"
 	SettingWording = "wording"
 	// SettingDomestic holds when the sentence has one of the framework's
@@ -84,7 +90,7 @@ func (c *Condition) String() string {
 func ParseCondition(s string) (*Condition, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "@"))
 	if s == "" {
-		return nil, fmt.Errorf("empty condition: write @state, @body, @wording, @international (any of them) or @always")
+		return nil, fmt.Errorf("empty condition: write @state, @states, @body, @wording, @international (any of them) or @always")
 	}
 	c := &Condition{}
 	seen := map[string]bool{}
@@ -102,7 +108,7 @@ func ParseCondition(s string) (*Condition, error) {
 			return nil, fmt.Errorf("condition %q: !%s cannot be negated; negate single settings (!domestic)", s, name)
 		}
 		switch name {
-		case SettingState, SettingBody, SettingWording, SettingDomestic:
+		case SettingState, SettingStates, SettingBody, SettingWording, SettingDomestic:
 			add(part)
 		case SettingInternational:
 			add(SettingState)
@@ -114,7 +120,7 @@ func ParseCondition(s string) (*Condition, error) {
 			}
 			return &Condition{}, nil
 		default:
-			return nil, fmt.Errorf("unknown setting %q in condition %q (expected state, body, wording, domestic, international or always, each but the last two possibly negated: !domestic)", part, s)
+			return nil, fmt.Errorf("unknown setting %q in condition %q (expected state, states, body, wording, domestic, international or always, each but the last two possibly negated: !domestic)", part, s)
 		}
 	}
 	return c, nil

@@ -227,6 +227,42 @@ func TestAHomeNameIsNoStateSetting(t *testing.T) {
 	}
 }
 
+// "states" asks for two countries in the sentence, whoever's home: relations between
+// states read from the sentence alone, the same with or without a known home.
+func TestStatesSettingNeedsTwoCountries(t *testing.T) {
+	fw := conditional("states", 0, "emerging technologies", "artificial intelligence")
+	cases := []struct {
+		text   string
+		counts bool
+	}{
+		{"The United States and Israel will cooperate on emerging technologies.", true},
+		{"Americans and Israelis will share artificial intelligence research.", true},
+		{"Israel and the American people will share artificial intelligence research.", true},
+		{"The United States will invest in emerging technologies.", false},
+		{"American firms lead in artificial intelligence.", false},
+		{"China stole emerging technologies.", false},
+		// the same country twice is one country
+		{"The United States and America's firms invest in emerging technologies.", false},
+		// a name inside a domestic phrase is not a second country
+		{"Japan's firms hire engineers across America for emerging technologies.", false},
+	}
+	for _, home := range []string{"", "USA"} {
+		for _, c := range cases {
+			kept, vetoed := findInHome(t, fw, c.text, home)
+			if got := len(kept) > 0; got != c.counts {
+				t.Errorf("%q at home %q: counted %v (%q), want %v", c.text, home, got, kept, c.counts)
+			}
+			if !c.counts && len(vetoed) == 0 {
+				t.Errorf("%q at home %q: the match the condition removed is not listed as vetoed", c.text, home)
+			}
+		}
+	}
+	// written as a cue's own condition, and in a framework file
+	if _, err := framework.ParseCondition("states|body"); err != nil {
+		t.Errorf("states|body: %v", err)
+	}
+}
+
 func TestHalfRule(t *testing.T) {
 	for _, c := range []struct {
 		g    GoldSentence

@@ -168,10 +168,11 @@ const (
 	hasBody
 	hasWording
 	hasDomestic
+	hasStates // two countries named side by side (framework.SettingStates)
 )
 
-var settingBits = map[string]uint8{framework.SettingState: hasState, framework.SettingBody: hasBody,
-	framework.SettingWording: hasWording, framework.SettingDomestic: hasDomestic}
+var settingBits = map[string]uint8{framework.SettingState: hasState, framework.SettingStates: hasStates,
+	framework.SettingBody: hasBody, framework.SettingWording: hasWording, framework.SettingDomestic: hasDomestic}
 
 func compileCondition(c *framework.Condition, window int) condition {
 	if c == nil || len(c.Settings) == 0 {
@@ -898,11 +899,28 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 	// document's home is known, its own name and adjective count no more than its
 	// population does.
 	var population map[int]string // sentence -> the one country whose population it names
+	var named map[int]string      // sentence -> the first country it names (the home too)
 	for _, e := range doc.Entities {
-		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n || out[e.Sentence]&hasState != 0 {
+		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n {
 			continue
 		}
-		if namesPopulation(doc.Text, toks, e) {
+		people := namesPopulation(doc.Text, toks, e)
+		// "states": two countries side by side, whoever's home ("the United States and
+		// Israel", "Palestinians and Israelis"), a name inside a domestic phrase aside.
+		if out[e.Sentence]&hasStates == 0 && (people || !insideAny(domestic, longest, e.Start, e.End)) {
+			if named == nil {
+				named = map[int]string{}
+			}
+			if first, ok := named[e.Sentence]; !ok {
+				named[e.Sentence] = e.ISO3
+			} else if first != e.ISO3 {
+				out[e.Sentence] |= hasStates
+			}
+		}
+		if out[e.Sentence]&hasState != 0 {
+			continue
+		}
+		if people {
 			if population == nil {
 				population = map[int]string{}
 			}
