@@ -143,7 +143,22 @@ type Word struct {
 	// the token must be spelt so (a plural s allowed), which tells the UN's
 	// "Organization" and "Council" from an organization or council at home.
 	Exact string
+	// Class, when not empty, makes the word a class of mentions rather than a word:
+	// ClassCountry ("{country}") stands for a country as the entities name it, its
+	// tokens taken whole ("the Republic of Korea").
+	Class string
 }
+
+// Classes of mentions a cue word can stand for.
+const (
+	// ClassCountry is {country}: any mention the entity resolver gives a country
+	// code (a name, an adjective, a people: "Japan", "the Republic of Korea",
+	// "Saudi", "Israelis"), the text's home among them.
+	ClassCountry = "country"
+	// ClassCity is {city}: a city of the entities gazetteer, capitals and the cities
+	// where governments meet ("Tokyo", "Kyiv", "Washington", "Jeddah", "Geneva").
+	ClassCity = "city"
+)
 
 // minPrefix is the shortest wildcard prefix: shorter ones ("co*") match half the
 // vocabulary, and the matcher indexes prefixes by their first three letters.
@@ -366,6 +381,18 @@ func parsePhrase(s string) ([][]Term, error) {
 	if allOpt {
 		return nil, fmt.Errorf("a phrase needs at least one word that is not optional")
 	}
+	// A phrase is looked for from its first word (or any optional ones before it),
+	// which a class cannot be: "to {country}", not "{country} visit".
+	for _, sl := range slots {
+		for _, alt := range sl.alts {
+			if alt[0].Class != "" {
+				return nil, fmt.Errorf("{%s} cannot start a phrase: put a word before it (visit {country}, talks with {country})", alt[0].Class)
+			}
+		}
+		if !sl.optional {
+			break
+		}
+	}
 	return expand(slots)
 }
 
@@ -459,6 +486,15 @@ func parseSequence(a string) ([]Word, error) {
 }
 
 func parseWord(a string) (Word, error) {
+	if strings.HasPrefix(a, "{") || strings.HasSuffix(a, "}") {
+		switch a {
+		case "{" + ClassCountry + "}":
+			return Word{Text: a, Class: ClassCountry}, nil
+		case "{" + ClassCity + "}":
+			return Word{Text: a, Class: ClassCity}, nil
+		}
+		return Word{}, fmt.Errorf("unknown class %q: the classes of mentions are {country} and {city}", a)
+	}
 	var exact string
 	if lower := strings.ToLower(a); lower != a {
 		exact, a = a, lower

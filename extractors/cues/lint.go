@@ -3,6 +3,7 @@ package cues
 import (
 	"context"
 	"fmt"
+	"github.com/framealign/framealign/extractors/entities"
 	"strings"
 
 	"github.com/framealign/framealign/extractors/annotate"
@@ -268,6 +269,9 @@ func sampleText(terms []framework.Term, ti, ai int) string {
 		if w.Exact != "" {
 			s = w.Exact
 		}
+		if ex, ok := classExamples[w.Class]; ok {
+			s = ex // a mention of the class, which the resolver finds
+		}
 		if s == possessive && len(ws) > 0 {
 			ws[len(ws)-1] += s
 			continue
@@ -276,6 +280,9 @@ func sampleText(terms []framework.Term, ti, ai int) string {
 	}
 	return strings.Join(ws, " ")
 }
+
+// classExamples are the mentions that stand for a class in a cue's sample text.
+var classExamples = map[string]string{framework.ClassCountry: "Japan", framework.ClassCity: "Tokyo"}
 
 // selfMatches annotates "We note <text> here." and reports whether the cue, alone in
 // a framework (without its condition; without its exclusions for a bare phrase),
@@ -307,5 +314,14 @@ func selfMatches(ctx context.Context, fw *framework.Framework, src string, c *fr
 			toks = append(toks, fmt.Sprintf("%q", t.Text))
 		}
 	}
-	return len(m.Match(sentence, ann)) > 0, strings.Join(toks, " "), nil
+	var ents []entities.Entity
+	if m.mentions != 0 {
+		r, err := entities.NewResolver()
+		if err != nil {
+			return false, "", err
+		}
+		ents = r.Resolve(sentence, ann)
+	}
+	found, _ := m.Find(Document{Text: sentence, Annotation: ann, Entities: ents}, false)
+	return len(found) > 0, strings.Join(toks, " "), nil
 }

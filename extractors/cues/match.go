@@ -59,6 +59,9 @@ type Matcher struct {
 	// domestic (its domestic_wording), each with its bit and the phrases of its
 	// exclusions (a wording phrase may have them as a cue does: in America -"Latin America")
 	settingPhrases []settingPhrase
+	// mentions are the classes some phrase holds ({country}, {city}): only those
+	// mentions of a document are placed on its tokens.
+	mentions uint8
 	// conditional is true when some cue has a condition: only then are a document's
 	// settings computed
 	conditional bool
@@ -193,7 +196,16 @@ type cueTerm struct {
 	words    []cueWord
 	optional bool
 	gap      int
+	classes  uint8 // mention classes among the alternatives ({country}, {city}): see mentionKind
 }
+
+// Classes of mentions, as bits of cueTerm.classes and matchToken.mentionKind.
+const (
+	mentionCountry uint8 = 1 << iota
+	mentionCity
+)
+
+var mentionClasses = map[string]uint8{framework.ClassCountry: mentionCountry, framework.ClassCity: mentionCity}
 
 // possessive is the cue word of a possessive's 's ("Russia's" is Russia and 's).
 const possessive = "'s"
@@ -329,6 +341,13 @@ func (m *Matcher) addPhrase(terms []framework.Term) int {
 	for i, t := range terms {
 		ct[i] = cueTerm{optional: t.Optional, gap: t.Gap}
 		for _, w := range t.Alternatives {
+			if w.Class != "" {
+				// no word to compare: the token must open a mention of the class (see
+				// markMentions); the parser keeps a class out of a phrase's first place
+				ct[i].classes |= mentionClasses[w.Class]
+				m.mentions |= mentionClasses[w.Class]
+				continue
+			}
 			text := w.Text
 			if !w.Prefix && text != possessive {
 				text = words.Lemma(text)
@@ -441,6 +460,10 @@ type matchToken struct {
 	// comma, or the "and" or "or" of a list of modifiers ("global, regional and
 	// national challenges", "peaceful and lasting solutions")
 	free bool
+	// mentionEnd is, on the first token of a mention of a class ({country}, {city}),
+	// the index of the token after it; mentionKind holds its classes (0 elsewhere).
+	mentionEnd  int32
+	mentionKind uint8
 }
 
 // isModifierTag reports whether a part of speech can stand in a coordinated list of
@@ -708,6 +731,9 @@ func (w cueWord) matches(t *matchToken) bool {
 }
 
 func (t cueTerm) matches(tok *matchToken) bool {
+	if t.classes&tok.mentionKind != 0 {
+		return true
+	}
 	for _, w := range t.words {
 		if w.matches(tok) {
 			return true
@@ -747,6 +773,12 @@ func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int32) int {
 			if r := extend(terms, t+1, p+1, toks, sent); r > best {
 				best = r
 			}
+			// {country} takes the mention's tokens whole ("to the Republic of Korea")
+			if term.classes&toks[p].mentionKind != 0 && toks[p].mentionEnd > int32(p+1) {
+				if r := extend(terms, t+1, int(toks[p].mentionEnd), toks, sent); r > best {
+					best = r
+				}
+			}
 		}
 		if !toks[p].filler || skipped >= framework.DefaultFiller && !toks[p].free {
 			break
@@ -782,6 +814,9 @@ func (m *Matcher) Find(doc Document, vetoed bool) (matches, dropped []Match) {
 	sc := m.getScratch()
 	defer m.putScratch(sc)
 	toks := m.matchTokens(sc, doc.Text, doc.Annotation)
+	if m.mentions != 0 {
+		markMentions(toks, doc.Entities, m.mentions)
+	}
 	hits := m.findPhrases(sc, toks)
 	var settings []uint8
 	if m.conditional {
@@ -936,6 +971,35 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 		out[e.Sentence] |= hasState
 	}
 	return out
+}
+
+// markMentions places the document's mentions of the classes wanted on its tokens:
+// the first token inside a mention gets the index of the first token after it (within
+// its sentence) and the mention's class. A country is an entity with a country code;
+// a city, a GPE the gazetteer knows as one (entities.CityOf).
+func markMentions(toks []matchToken, ents []entities.Entity, want uint8) {
+	for _, e := range ents {
+		var kind uint8
+		switch {
+		case e.ISO3 != "":
+			kind = mentionCountry
+		case e.Label == "GPE" && entities.CityOf(e.Canonical) != "":
+			kind = mentionCity
+		}
+		if kind&want == 0 || e.Start >= e.End {
+			continue
+		}
+		k := sort.Search(len(toks), func(k int) bool { return int(toks[k].start) >= e.Start })
+		if k == len(toks) || int(toks[k].end) > e.End {
+			continue // no token inside the mention (a stale row, or offsets inside a token)
+		}
+		end := k + 1
+		for end < len(toks) && int(toks[end].end) <= e.End && toks[end].sentence == toks[k].sentence {
+			end++
+		}
+		toks[k].mentionEnd = max(toks[k].mentionEnd, int32(end))
+		toks[k].mentionKind |= kind
+	}
 }
 
 // namesPopulation reports whether entity e names a country's population (see

@@ -554,3 +554,11 @@ func TestResolveACurrencyIsNoCountry(t *testing.T) {
 		t.Errorf("countries %q, want %q", codes, want)
 	}
 }
+
+func TestCityOfKnowsTheGazetteersCities(t *testing.T) {
+	for name, want := range map[string]string{"Tokyo": "JPN", "Washington": "USA", "Jeddah": "SAU", "Kyiv": "UKR", "Atlanta": "", "Japan": ""} {
+		if got := CityOf(name); got != want {
+			t.Errorf("CityOf(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

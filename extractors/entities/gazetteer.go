@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/framealign/framealign/extractors/words"
@@ -307,6 +308,24 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
+
+// cityCountry maps the gazetteer's cities (cities.csv) to their country's code.
+var cityCountry = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	rows, err := readCSV("cities.csv", 2)
+	if err != nil {
+		panic(err) // embedded data, read by every NewResolver too: a test fails first
+	}
+	for _, row := range rows {
+		m[row[1]] = row[0]
+	}
+	return m
+})
+
+// CityOf returns the country code of a city the gazetteer knows, by its canonical
+// name as an Entity carries it ("Tokyo": JPN, "Washington": USA, "Jeddah": SAU), and
+// "" for any other name.
+func CityOf(canonical string) string { return cityCountry()[canonical] }
 
 // readCSV reads an embedded data file, skipping its header and lines starting with #,
 // and checks every row has at least n fields.
