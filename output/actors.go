@@ -11,12 +11,14 @@ import (
 // SentenceCountry is a country named in one sentence of a document: the part of an
 // entities.parquet row that re-scoring needs (the actors of matches and phrases, and
 // the conditions' state setting, which reads the mention's offsets and label to tell
-// a population, "Americans", from a state).
+// a population, "Americans", from a state). Asked for, a city is one too: a row
+// without iso3 whose Canonical the caller keeps (the cue class {city}).
 type SentenceCountry struct {
 	Sentence   int
 	ISO3       string
 	Start, End int // char_start, char_end: byte offsets in the document text
 	Label      string
+	Canonical  string // a city's, when cities are asked for; "" for a country
 }
 
 // sentenceCountryColumns are the columns ReadSentenceCountries reads, in order.
@@ -25,15 +27,20 @@ var sentenceCountryColumns = []string{"doc_id", "sentence_index", "iso3", "char_
 // ReadSentenceCountries reads, from the entities table at path, the countries each
 // document names, by sentence, in table order. It reads only the columns doc_id,
 // sentence_index, iso3, char_start, char_end and label, value by value, several times
-// faster than ReadRows.
-func ReadSentenceCountries(path string) (map[string][]SentenceCountry, error) {
+// faster than ReadRows. With city not nil it also reads canonical, and keeps the GPE
+// rows without a code whose canonical name city accepts (with their Canonical).
+func ReadSentenceCountries(path string, city func(canonical string) bool) (map[string][]SentenceCountry, error) {
 	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	cols := make([]int, len(sentenceCountryColumns))
-	for i, name := range sentenceCountryColumns {
+	names := sentenceCountryColumns
+	if city != nil {
+		names = append(names[:len(names):len(names)], "canonical")
+	}
+	cols := make([]int, len(names))
+	for i, name := range names {
 		leaf, ok := pf.Schema().Lookup(name)
 		if !ok {
 			return nil, fmt.Errorf("read %s: no column %s", path, name)
@@ -63,12 +70,17 @@ func ReadSentenceCountries(path string) (map[string][]SentenceCountry, error) {
 		}
 		docs, sents, isos, starts, ends, labels := vals[0], vals[1], vals[2], vals[3], vals[4], vals[5]
 		for i := range isos {
-			if isos[i].IsNull() {
+			sc := SentenceCountry{Sentence: int(sents[i].Int64()), Start: int(starts[i].Int64()), End: int(ends[i].Int64())}
+			if !isos[i].IsNull() {
+				sc.ISO3 = intern(isos[i].ByteArray())
+			} else if city != nil && string(labels[i].ByteArray()) == "GPE" && city(string(vals[6][i].ByteArray())) {
+				sc.Canonical = intern(vals[6][i].ByteArray())
+			} else {
 				continue
 			}
+			sc.Label = intern(labels[i].ByteArray())
 			doc := docs[i].ByteArray()
-			out[string(doc)] = append(out[string(doc)], SentenceCountry{Sentence: int(sents[i].Int64()), ISO3: intern(isos[i].ByteArray()),
-				Start: int(starts[i].Int64()), End: int(ends[i].Int64()), Label: intern(labels[i].ByteArray())})
+			out[string(doc)] = append(out[string(doc)], sc)
 		}
 	}
 	return out, nil

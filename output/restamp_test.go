@@ -96,7 +96,7 @@ func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
 	if err := Commit(dir, "r", []string{EntitiesTable}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadSentenceCountries(filepath.Join(dir, EntitiesTable))
+	got, err := ReadSentenceCountries(filepath.Join(dir, EntitiesTable), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,5 +109,44 @@ func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("read %d documents' countries, want %d (or the values differ)", len(got), len(want))
+	}
+}
+
+func TestReadSentenceCountriesReadsCitiesWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	jpn := "JPN"
+	rows := []Entity{
+		{DocID: "d", SentenceIndex: 0, CharStart: 0, CharEnd: 5, Text: "Japan", Label: "GPE", Canonical: "Japan", ISO3: &jpn},
+		{DocID: "d", SentenceIndex: 0, CharStart: 9, CharEnd: 14, Text: "Tokyo", Label: "GPE", Canonical: "Tokyo"},
+		{DocID: "d", SentenceIndex: 1, CharStart: 20, CharEnd: 26, Text: "Ohio", Label: "GPE", Canonical: "Ohio"},
+		{DocID: "d", SentenceIndex: 1, CharStart: 30, CharEnd: 35, Text: "Tokyo", Label: "ORG", Canonical: "Tokyo"},
+	}
+	tbl, err := CreateTable[Entity](dir, EntitiesTable, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl.Write(rows...)
+	if err := tbl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, "r", []string{EntitiesTable}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, EntitiesTable)
+	countries, err := ReadSentenceCountries(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]SentenceCountry{"d": {{Sentence: 0, ISO3: "JPN", Start: 0, End: 5, Label: "GPE"}}}
+	if !reflect.DeepEqual(countries, want) {
+		t.Errorf("countries only: %+v, want %+v", countries, want)
+	}
+	withCities, err := ReadSentenceCountries(path, func(c string) bool { return c == "Tokyo" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want["d"] = append(want["d"], SentenceCountry{Sentence: 0, Start: 9, End: 14, Label: "GPE", Canonical: "Tokyo"})
+	if !reflect.DeepEqual(withCities, want) {
+		t.Errorf("with cities: %+v, want %+v", withCities, want)
 	}
 }

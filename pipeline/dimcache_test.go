@@ -193,3 +193,46 @@ func rerunReadsAPopulation(t *testing.T) {
 	pandemics("rerun")
 	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
 }
+
+// A framework rerun re-scores from the entities table: a {city} cue must find the cities
+// there as a full run finds them in the text.
+func TestARerunReadsACityAsAFullRunDoes(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "corpus")
+	text := "The Prime Minister's visit to Tokyo was a success.\n\n" +
+		"Next week the President will travel to Pittsburgh to talk about steel.\n"
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "readout.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := testConfig(t, []string{root}, out)
+	visits := func(step string) {
+		t.Helper()
+		var found []string
+		for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
+			if m.DocID == "readout.txt" && m.Dimension == "communication" {
+				found = append(found, text[m.CharStart:m.CharEnd])
+			}
+		}
+		if !reflect.DeepEqual(found, []string{"visit to Tokyo"}) {
+			t.Errorf("%s: communication %q, want only the visit to Tokyo", step, found)
+		}
+	}
+	mustRun(t, cfg)
+	visits("first run")
+
+	fw := framework.Default()
+	for i := range fw.Dimensions {
+		if fw.Dimensions[i].ID == "communication" {
+			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "frank exchange of notes")
+		}
+	}
+	cfg.Framework = fw
+	if sum := mustRun(t, cfg); sum.Changed != 1 || sum.AnnotatorCalls != 0 {
+		t.Errorf("rerun after the edit: %+v, want the document re-scored from the store", sum)
+	}
+	visits("rerun")
+	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
+}

@@ -265,7 +265,7 @@ func openRun(ctx context.Context, cfg Config) (r *run, err error) {
 		return nil, previousOutputError(prevErr)
 	}
 	if prev != nil {
-		prev.start(r.analyzer.keys)
+		prev.start(r.analyzer.keys, r.analyzer.matcher.UsesCities())
 		r.prev = prev
 	}
 	fingerprint := stateFingerprint(cfg)

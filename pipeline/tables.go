@@ -497,7 +497,7 @@ func (p *previous) hasAnalysis(a string) bool {
 // start reads, in the background, what re-scoring documents under keys will need:
 // the countries their entities name, by sentence, when some document's rows are of
 // this reference and build but of another framework.
-func (p *previous) start(keys analysisKeys) {
+func (p *previous) start(keys analysisKeys, cities bool) {
 	rescorable := false
 	for _, k := range p.keys {
 		if k.base == keys.base && k.analysis != keys.analysis {
@@ -511,7 +511,12 @@ func (p *previous) start(keys analysisKeys) {
 	}
 	go func() {
 		defer close(p.ready)
-		byDoc, err := output.ReadSentenceCountries(filepath.Join(p.dir, output.EntitiesTable))
+		// the cities too when a cue asks for one ({city})
+		var city func(string) bool
+		if cities {
+			city = func(canonical string) bool { return entities.CityOf(canonical) != "" }
+		}
+		byDoc, err := output.ReadSentenceCountries(filepath.Join(p.dir, output.EntitiesTable), city)
 		if err != nil {
 			p.loadErr = previousOutputError(err)
 			return
@@ -520,7 +525,7 @@ func (p *previous) start(keys analysisKeys) {
 		for doc, sc := range byDoc {
 			ents := make([]entities.Entity, len(sc))
 			for i, c := range sc {
-				ents[i] = entities.Entity{Sentence: c.Sentence, ISO3: c.ISO3, Start: c.Start, End: c.End, Label: c.Label}
+				ents[i] = entities.Entity{Sentence: c.Sentence, ISO3: c.ISO3, Start: c.Start, End: c.End, Label: c.Label, Canonical: c.Canonical}
 			}
 			p.actors[doc] = ents
 		}

@@ -87,8 +87,10 @@ type Matcher struct {
 // word, whatever the number of documents the word is in.
 type matchScratch struct {
 	toks []matchToken
-	// by the document's annotate.Annotation.Words, when it has them
-	byID []*wordInfo
+	// by the document's annotate.Annotation.Words, when it has them: the word's
+	// facts, and whether it is plain (see plainWord: 1 yes, 2 no, 0 not yet known)
+	byID  []*wordInfo
+	plain []uint8
 	// the facts of the words met so far, by text (own copies, so that no document's
 	// text is kept); those not in Matcher.common are in chunks whose addresses stay put
 	words  map[string]*wordInfo
@@ -118,7 +120,7 @@ func (m *Matcher) getScratch() *matchScratch {
 
 func (m *Matcher) putScratch(sc *matchScratch) {
 	if cap(sc.toks) > 1<<20 || sc.nHits > 1<<18 || cap(sc.cands) > 1<<18 { // a huge document's buffers are not kept
-		sc.toks, sc.byID, sc.hits, sc.longest, sc.touched, sc.nHits, sc.cands = nil, nil, nil, nil, nil, 0, nil
+		sc.toks, sc.byID, sc.plain, sc.hits, sc.longest, sc.touched, sc.nHits, sc.cands = nil, nil, nil, nil, nil, nil, 0, nil
 	}
 	if len(sc.words) > 1<<16 {
 		sc.words, sc.chunks, sc.used = map[string]*wordInfo{}, nil, 0
@@ -556,14 +558,38 @@ func (m *Matcher) fillWord(w *wordInfo, text string) {
 func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annotation) []matchToken {
 	out := sc.toks[:0]
 	var byID []*wordInfo
+	var plain []uint8
 	if n := len(ann.Words); n > 0 && len(ann.WordIDs) == len(ann.Tokens) {
 		if cap(sc.byID) < n {
-			sc.byID = make([]*wordInfo, n)
+			sc.byID, sc.plain = make([]*wordInfo, n), make([]uint8, n)
 		}
-		byID = sc.byID[:n]
+		byID, plain = sc.byID[:n], sc.plain[:n]
 		clear(byID)
+		clear(plain)
 	}
 	for ti, t := range ann.Tokens {
+		if byID != nil {
+			// A plain word (most of them) is matched as it is: the cases below, which
+			// cut or trim a token, are decided once per distinct word of the document.
+			id := ann.WordIDs[ti]
+			if plain[id] == 0 {
+				plain[id] = 2
+				if plainWord(t.Text) {
+					plain[id] = 1
+				}
+			}
+			if plain[id] == 1 {
+				w := byID[id]
+				if w == nil {
+					w = m.word(sc, t.Text)
+					byID[id] = w
+				}
+				filler, free := fillerOf(ann.Tokens, ti, t.Text)
+				out = append(out, matchToken{text: t.Text, wordInfo: w,
+					start: int32(t.Start), end: int32(t.End), sentence: int32(t.Sentence), filler: filler, free: free})
+				continue
+			}
+		}
 		word, start, end := t.Text, t.Start, t.End
 		// exact: the token's bytes are the text's, so offsets inside it are the text's
 		exact := func() bool { return end-start == len(word) && end <= len(text) && text[start:end] == word }
@@ -580,18 +606,7 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 				word, start, end, trimmed = word[lo:hi], start+lo, start+hi, true
 			}
 		}
-		isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
-		// Commas count as filler too, so lists meet list cues ("peace, security and
-		// development" for "peace security and development").
-		filler := isWord && isFillerTag(t.Tag) || word == ","
-		free := word == ","
-		// The "and" or "or" of a list of modifiers is filler: "global, regional and
-		// national challenges", "peaceful and lasting solutions".
-		if (word == "and" || word == "or") && ti > 0 && ti+1 < len(ann.Tokens) &&
-			ann.Tokens[ti-1].Sentence == t.Sentence && ann.Tokens[ti+1].Sentence == t.Sentence &&
-			(isModifierTag(ann.Tokens[ti-1].Tag) || ann.Tokens[ti-1].Text == ",") && isModifierTag(ann.Tokens[ti+1].Tag) && ann.Tokens[ti+1].Tag != "CD" {
-			filler, free = true, true
-		}
+		filler, free := fillerOf(ann.Tokens, ti, word)
 		// An em or en dash or a slash glued to words ("Ukraine—with", "pandemic–and",
 		// "HIV/AIDS", "Belfast/Good Friday") parts them: each is matched as a word of its
 		// own, and the dash or slash stays a token between them, as a spaced one is. A
@@ -647,6 +662,33 @@ func (m *Matcher) matchTokens(sc *matchScratch, text string, ann *annotate.Annot
 	}
 	sc.toks = out
 	return out
+}
+
+// fillerOf tells whether token ti, read as word, may sit between two cue words
+// (filler) and whether it counts against framework.DefaultFiller (not when free).
+func fillerOf(toks []annotate.Token, ti int, word string) (filler, free bool) {
+	t := &toks[ti]
+	isWord := word != "" && (isAlnum(word[0]) || word[0] >= 0x80 && word != "—" && word != "–" || word == "'s")
+	// Commas count as filler too, so lists meet list cues ("peace, security and
+	// development" for "peace security and development").
+	filler = isWord && isFillerTag(t.Tag) || word == ","
+	free = word == ","
+	// The "and" or "or" of a list of modifiers is filler: "global, regional and
+	// national challenges", "peaceful and lasting solutions".
+	if (word == "and" || word == "or") && ti > 0 && ti+1 < len(toks) &&
+		toks[ti-1].Sentence == t.Sentence && toks[ti+1].Sentence == t.Sentence &&
+		(isModifierTag(toks[ti-1].Tag) || toks[ti-1].Text == ",") && isModifierTag(toks[ti+1].Tag) && toks[ti+1].Tag != "CD" {
+		filler, free = true, true
+	}
+	return filler, free
+}
+
+// plainWord reports whether matchTokens takes token text as it is, whatever its place:
+// no byte order mark, markup, dash, slash or hyphen to cut at, no abbreviation's
+// period to drop.
+func plainWord(text string) bool {
+	return !strings.HasPrefix(text, "\ufeff") && !words.HasMarkup(text) && !(len(text) > 1 && hasSeparator(text)) &&
+		strings.IndexByte(text, '-') <= 0 && !abbreviationShape(text)
 }
 
 // isURL reports whether word is a web address.
@@ -972,6 +1014,10 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 	}
 	return out
 }
+
+// UsesCities reports whether some cue holds {city}, which reads the canonical names of
+// a document's cities (a framework rerun must then read them from entities.parquet).
+func (m *Matcher) UsesCities() bool { return m.mentions&mentionCity != 0 }
 
 // markMentions places the document's mentions of the classes wanted on its tokens:
 // the first token inside a mention gets the index of the first token after it (within

@@ -1,6 +1,7 @@
 package cues
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -192,5 +193,32 @@ func TestMatcherReusedAcrossDocumentsFindsWhatAFreshOneFinds(t *testing.T) {
 				t.Errorf("first text: %d matches, want at least 4: %+v", len(got), got)
 			}
 		}
+	}
+}
+
+// An annotation read from the cache lists its distinct words, and the matcher then
+// decides once per word how to read it: the matches must be those of the same text
+// annotated afresh, markup, dashes, slashes, hyphens and sentence-final abbreviations
+// included, and a word met both plain and cut.
+func TestMatchesAreTheSameWithTheWordsListed(t *testing.T) {
+	text := "\ufeffThe **climate change** talks and climate change—with HIV/AIDS—matter. " +
+		"We seek win-win cooperation, a win win outcome and mutual respect. " +
+		"This is not a new Cold War. The Cold War ended; peace, security and development, " +
+		"global, regional and national challenges remain. [Climate change](https://x.gov/climate-change) too.\n"
+	ann, err := testannotate.Annotate(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMatcher(framework.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := m.Match(text, ann)
+	listed := m.Match(text, withWords(ann))
+	if len(fresh) == 0 {
+		t.Fatal("no matches: the text should hold several")
+	}
+	if fmt.Sprint(fresh) != fmt.Sprint(listed) {
+		t.Errorf("with the words listed:\n%v\nafresh:\n%v", listed, fresh)
 	}
 }
