@@ -67,7 +67,7 @@ const (
 )
 
 // Condition is what a match needs of its sentence (or of the sentences around it):
-// at least one of Settings. Settings hold state, body, wording or domestic, each
+// at least one of Settings. Settings hold state, states, body, wording or domestic, each
 // possibly negated with a leading ! ("!domestic": the sentence has no domestic
 // wording); a Condition with none holds always.
 type Condition struct {

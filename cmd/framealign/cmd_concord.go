@@ -34,7 +34,7 @@ func concordCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cue", Destination: &o.Cue, Usage: "the `CUE` to find, in the cue language (with -\"exclusions\" and an @condition if any)"},
 			&cli.StringFlag{Name: "dimension", Destination: &o.Dimension, Usage: "the framework's dimension `ID`: its cues (with its exclude, requires and window); with --cue, the cue is tried as one more cue of it"},
-			&cli.StringFlag{Name: "requires", Destination: &o.Requires, Usage: "a condition for the cue (as a dimension's requires:): state, body, wording, international"},
+			&cli.StringFlag{Name: "requires", Destination: &o.Requires, Usage: "a condition for the cue (as a dimension's requires:): state, states, body, wording, international, domestic (each but international negatable: !domestic), joined by |"},
 			&cli.IntFlag{Name: "window", Destination: &o.Window, Usage: "sentences around a match where --requires may find its setting"},
 			&cli.StringFlag{Name: "framework", Destination: &o.Framework, Usage: "framework YAML `FILE` (default: the embedded framework; gives --dimension and the international wording)"},
 			&cli.IntFlag{Name: "sample", Destination: &o.Sample, Value: 30, Usage: "how many matches to show, drawn at random (0: all)"},
