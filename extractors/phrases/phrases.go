@@ -28,6 +28,28 @@ type Extractor struct {
 	// is not idempotent.
 	heads  map[string]string
 	shapes *words.Shapes // of heads' keys: most words need no lookup
+	// starts marks the first three lower-case letters of every head key (and of its
+	// lemma): a word that starts otherwise is no head, and needs no lemma. A key that
+	// does not start with three ASCII letters turns the test off (anyStart).
+	starts   *[26 * 26 * 26]bool
+	anyStart bool
+}
+
+// start3 is the index of s's first three letters in Extractor.starts, or -1 when they
+// are not three lower-case ASCII letters.
+func start3(s string) int {
+	if len(s) < 3 {
+		return -1
+	}
+	i := 0
+	for k := 0; k < 3; k++ {
+		c := s[k]
+		if c < 'a' || c > 'z' {
+			return -1
+		}
+		i = i*26 + int(c-'a')
+	}
+	return i
 }
 
 // NewExtractor returns an extractor for phrases headed by one of heads, the
@@ -48,7 +70,15 @@ func NewExtractor(heads []string) *Extractor {
 			}
 		}
 	}
-	return &Extractor{heads: m, shapes: words.ShapesOf(m)}
+	e := &Extractor{heads: m, shapes: words.ShapesOf(m), starts: new([26 * 26 * 26]bool)}
+	for k := range m {
+		if i := start3(k); i >= 0 {
+			e.starts[i] = true
+		} else {
+			e.anyStart = true
+		}
+	}
+	return e
 }
 
 // head returns the institutional head a noun token stands for, "" if none.
@@ -56,6 +86,11 @@ func (e *Extractor) head(word string) string {
 	w := core(word)
 	if words.HasUpperOrNonASCII(w) {
 		w = strings.ToLower(w)
+	}
+	// An English noun's lemma starts as the noun does ("bodies", "body"), so a word
+	// whose start no head has is none.
+	if i := start3(w); !e.anyStart && (i < 0 || !e.starts[i]) {
+		return ""
 	}
 	if e.shapes.MayHave(w) {
 		if h, ok := e.heads[w]; ok {
