@@ -815,7 +815,7 @@ func extend(terms []cueTerm, t, pos int, toks []matchToken, sent int32) int {
 			if r := extend(terms, t+1, p+1, toks, sent); r > best {
 				best = r
 			}
-			// {country} takes the mention's tokens whole ("to the Republic of Korea")
+			// a class ({country}, {city}) takes the mention's tokens whole ("to the Republic of Korea")
 			if term.classes&toks[p].mentionKind != 0 && toks[p].mentionEnd > int32(p+1) {
 				if r := extend(terms, t+1, int(toks[p].mentionEnd), toks, sent); r > best {
 					best = r
