@@ -21,19 +21,7 @@ func TestRestampKeepsTheRowsAndNamesTheNewRun(t *testing.T) {
 		}
 		rows = append(rows, r)
 	}
-	tbl, err := CreateTable[Entity](dir, EntitiesTable, "run1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tbl.Write(rows...); err != nil {
-		t.Fatal(err)
-	}
-	if err := tbl.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := Commit(dir, "run1", []string{EntitiesTable}); err != nil {
-		t.Fatal(err)
-	}
+	writeEntities(t, dir, "run1", rows)
 	before, _ := os.ReadFile(filepath.Join(dir, EntitiesTable))
 
 	if err := Restamp(dir, EntitiesTable, "run2"); err != nil {
@@ -85,17 +73,7 @@ func TestReadSentenceCountriesAgreesWithReadRows(t *testing.T) {
 		}
 		rows = append(rows, r)
 	}
-	tbl, err := CreateTable[Entity](dir, EntitiesTable, "r")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl.Write(rows...)
-	if err := tbl.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := Commit(dir, "r", []string{EntitiesTable}); err != nil {
-		t.Fatal(err)
-	}
+	writeEntities(t, dir, "r", rows)
 	got, err := ReadSentenceCountries(filepath.Join(dir, EntitiesTable), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -121,17 +99,7 @@ func TestReadSentenceCountriesReadsCitiesWhenAsked(t *testing.T) {
 		{DocID: "d", SentenceIndex: 1, CharStart: 20, CharEnd: 26, Text: "Ohio", Label: "GPE", Canonical: "Ohio"},
 		{DocID: "d", SentenceIndex: 1, CharStart: 30, CharEnd: 35, Text: "Tokyo", Label: "ORG", Canonical: "Tokyo"},
 	}
-	tbl, err := CreateTable[Entity](dir, EntitiesTable, "r")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl.Write(rows...)
-	if err := tbl.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := Commit(dir, "r", []string{EntitiesTable}); err != nil {
-		t.Fatal(err)
-	}
+	writeEntities(t, dir, "r", rows)
 	path := filepath.Join(dir, EntitiesTable)
 	countries, err := ReadSentenceCountries(path, nil)
 	if err != nil {
@@ -148,5 +116,23 @@ func TestReadSentenceCountriesReadsCitiesWhenAsked(t *testing.T) {
 	want["d"] = append(want["d"], SentenceCountry{Sentence: 0, Start: 9, End: 14, Label: "GPE", Canonical: "Tokyo"})
 	if !reflect.DeepEqual(withCities, want) {
 		t.Errorf("with cities: %+v, want %+v", withCities, want)
+	}
+}
+
+// writeEntities writes rows as the entities table of dir, committed by run runID.
+func writeEntities(t *testing.T, dir, runID string, rows []Entity) {
+	t.Helper()
+	tbl, err := CreateTable[Entity](dir, EntitiesTable, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Write(rows...); err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Commit(dir, runID, []string{EntitiesTable}); err != nil {
+		t.Fatal(err)
 	}
 }

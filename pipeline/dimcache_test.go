@@ -155,84 +155,61 @@ func TestARerunReadsAPopulationAsAFullRunDoes(t *testing.T) {
 }
 
 func rerunReadsAPopulation(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "corpus")
-	text := "Japan and Canada fought the pandemic together.\n\n" +
-		"Three thousand Americans were dying every day from the pandemic.\n\n" +
-		"Across America, the pandemic is in retreat.\n"
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "remarks.txt"), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	cfg := testConfig(t, []string{root}, out)
-	pandemics := func(step string) {
-		t.Helper()
-		var found []string
-		for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
-			if m.DocID == "remarks.txt" && m.Dimension == "global_challenges" {
-				found = append(found, fmt.Sprintf("%d:%s", m.SentenceIndex, text[m.CharStart:m.CharEnd]))
-			}
-		}
-		if !reflect.DeepEqual(found, []string{"0:pandemic"}) {
-			t.Errorf("%s: global_challenges %q, want only the pandemic Japan and Canada fought", step, found)
-		}
-	}
-	mustRun(t, cfg)
-	pandemics("first run")
-
-	fw := framework.Default()
-	for i := range fw.Dimensions {
-		if fw.Dimensions[i].ID == "global_challenges" {
-			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "heatwave")
-		}
-	}
-	cfg.Framework = fw
-	mustRun(t, cfg)
-	pandemics("rerun")
-	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
+	rerunAfterACueEdit(t, "remarks.txt",
+		"Japan and Canada fought the pandemic together.\n\n"+
+			"Three thousand Americans were dying every day from the pandemic.\n\n"+
+			"Across America, the pandemic is in retreat.\n",
+		"global_challenges", "heatwave", []string{"0:pandemic"}) // only the pandemic Japan and Canada fought
 }
 
 // A framework rerun re-scores from the entities table: a {city} cue must find the cities
 // there as a full run finds them in the text.
 func TestARerunReadsACityAsAFullRunDoes(t *testing.T) {
+	rerunAfterACueEdit(t, "readout.txt",
+		"The Prime Minister's visit to Tokyo was a success.\n\n"+
+			"Next week the President will travel to Pittsburgh to talk about steel.\n",
+		"communication", "frank exchange of notes", []string{"0:visit to Tokyo"})
+}
+
+// rerunAfterACueEdit runs a corpus of one document, name holding text, then adds cue to
+// dimension dim and runs again, which re-scores the document from the store. Both runs
+// must find dim's matches want ("sentence:text"), and the rerun's tables be a full run's.
+func rerunAfterACueEdit(t *testing.T, name, text, dim, cue string, want []string) {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "corpus")
-	text := "The Prime Minister's visit to Tokyo was a success.\n\n" +
-		"Next week the President will travel to Pittsburgh to talk about steel.\n"
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(root, "readout.txt"), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	cfg := testConfig(t, []string{root}, out)
-	visits := func(step string) {
+	check := func(step string) {
 		t.Helper()
 		var found []string
 		for _, m := range readTable[output.Match](t, out, output.MatchesTable) {
-			if m.DocID == "readout.txt" && m.Dimension == "communication" {
-				found = append(found, text[m.CharStart:m.CharEnd])
+			if m.DocID == name && m.Dimension == dim {
+				found = append(found, fmt.Sprintf("%d:%s", m.SentenceIndex, text[m.CharStart:m.CharEnd]))
 			}
 		}
-		if !reflect.DeepEqual(found, []string{"visit to Tokyo"}) {
-			t.Errorf("%s: communication %q, want only the visit to Tokyo", step, found)
+		if !reflect.DeepEqual(found, want) {
+			t.Errorf("%s: %s %q, want %q", step, dim, found, want)
 		}
 	}
 	mustRun(t, cfg)
-	visits("first run")
+	check("first run")
 
 	fw := framework.Default()
 	for i := range fw.Dimensions {
-		if fw.Dimensions[i].ID == "communication" {
-			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, "frank exchange of notes")
+		if fw.Dimensions[i].ID == dim {
+			fw.Dimensions[i].Cues = append(fw.Dimensions[i].Cues, cue)
 		}
 	}
 	cfg.Framework = fw
 	if sum := mustRun(t, cfg); sum.Changed != 1 || sum.AnnotatorCalls != 0 {
 		t.Errorf("rerun after the edit: %+v, want the document re-scored from the store", sum)
 	}
-	visits("rerun")
+	check("rerun")
 	assertSameAsFullRun(t, cfg, out, "after the edit", nil)
 }

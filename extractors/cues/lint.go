@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/framealign/framealign/extractors/entities"
 	"strings"
+	"sync"
 
 	"github.com/framealign/framealign/extractors/annotate"
 	"github.com/framealign/framealign/extractors/words"
@@ -47,6 +48,8 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 		out = append(out, framework.Problem{Line: line, Message: "warning: " + fmt.Sprintf(format, args...)})
 	}
 	trapSaid := map[string]bool{} // the (item, word) pairs whose lemma trap was reported
+	// the entities, for the cues with a class of mentions ({country}): loaded once
+	resolver := sync.OnceValues(entities.NewResolver)
 	lineOf := func(lines []int, i int) int {
 		if i < len(lines) {
 			return lines[i]
@@ -139,7 +142,7 @@ func Lint(ctx context.Context, fw *framework.Framework, annotator annotate.Annot
 			for ti, t := range terms {
 				for ai := range t.Alternatives {
 					text := r.before + sampleText(terms, ti, ai) + r.after
-					found, tokens, err := selfMatches(ctx, fw, it.src, c, text, annotator, it.what != "cue")
+					found, tokens, err := selfMatches(ctx, fw, it.src, c, text, annotator, resolver, it.what != "cue")
 					if err != nil {
 						return nil, err
 					}
@@ -286,8 +289,9 @@ var classExamples = map[string]string{framework.ClassCountry: "Japan", framework
 
 // selfMatches annotates "We note <text> here." and reports whether the cue, alone in
 // a framework (without its condition; without its exclusions for a bare phrase),
-// matches it; tokens shows the tokenizer's reading.
-func selfMatches(ctx context.Context, fw *framework.Framework, src string, c *framework.Cue, text string, annotator annotate.Annotator, bare bool) (bool, string, error) {
+// matches it; tokens shows the tokenizer's reading. resolver gives the entities a cue
+// with a class of mentions needs.
+func selfMatches(ctx context.Context, fw *framework.Framework, src string, c *framework.Cue, text string, annotator annotate.Annotator, resolver func() (*entities.Resolver, error), bare bool) (bool, string, error) {
 	sentence := "We note " + text + " here."
 	ann, err := annotator.Annotate(ctx, sentence)
 	if err != nil {
@@ -316,7 +320,7 @@ func selfMatches(ctx context.Context, fw *framework.Framework, src string, c *fr
 	}
 	var ents []entities.Entity
 	if m.mentions != 0 {
-		r, err := entities.NewResolver()
+		r, err := resolver()
 		if err != nil {
 			return false, "", err
 		}

@@ -978,8 +978,8 @@ func (m *Matcher) settings(doc Document, toks []matchToken, hits [][]span) []uin
 	var population map[int]string // sentence -> the one country whose population it names
 	var named map[int]string      // sentence -> the first country it names (the home too)
 	for _, e := range doc.Entities {
-		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n {
-			continue
+		if e.ISO3 == "" || e.Sentence < 0 || e.Sentence >= n || out[e.Sentence]&(hasState|hasStates) == hasState|hasStates {
+			continue // (a sentence with both settings learns nothing more)
 		}
 		people := namesPopulation(doc.Text, toks, e)
 		// "states": two countries side by side, whoever's home ("the United States and
